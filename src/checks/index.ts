@@ -1,0 +1,2 @@
+export { scanDump, type DumpScan, type ScannedTable } from './dump-scan.js';
+export { manifestFromFile, type ManifestOptions } from './manifest-from-file.js';

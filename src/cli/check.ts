@@ -1,0 +1,48 @@
+import { formatDuration, loadConfig } from '../config/index.js';
+import { LifeboatError } from '../domain/errors.js';
+import { recordFreshness, sweepFreshness, type FreshnessResult, type FreshnessStatus } from '../freshness/index.js';
+import { EXIT, type CliContext } from './context.js';
+import { painter, renderTable } from './output.js';
+
+const STATUS_STYLE = { fresh: 'green', stale: 'yellow', failing: 'red', missing: 'red', unknown: 'magenta' } as const;
+
+/** lifeboat check: one freshness sweep, printed as a table or JSON; exit 1 when anything is not fresh. */
+export async function checkCommand(ctx: CliContext, opts: { json?: boolean; resource?: string[] }): Promise<number> {
+  const config = await loadConfig(ctx.configPath);
+  const unknown = (opts.resource ?? []).filter((id) => !config.resources.has(id));
+  if (unknown.length) throw new LifeboatError('USAGE', `unknown resource ${unknown.join(', ')}: expected one of ${[...config.resources.keys()].join(', ')}`);
+  const rt = await ctx.openRuntime(config);
+  try {
+    const { results, stats } = await sweepFreshness(config, rt, { resources: opts.resource?.length ? opts.resource : undefined, signal: ctx.signal });
+    await recordFreshness(results, { ledger: rt.ledger, stateDir: config.stateDir });
+    const counts = countByStatus(results);
+    if (opts.json) ctx.out(JSON.stringify({ checkedAt: ctx.clock.now().toISOString(), summary: counts, results, stats }, null, 2));
+    else ctx.out(renderFreshness(results, counts));
+    return results.every((r) => r.status === 'fresh') ? EXIT.ok : EXIT.targetFailed;
+  } finally {
+    await rt.close();
+  }
+}
+
+export function countByStatus(results: readonly FreshnessResult[]): Record<FreshnessStatus, number> {
+  const counts: Record<FreshnessStatus, number> = { fresh: 0, stale: 0, failing: 0, missing: 0, unknown: 0 };
+  for (const r of results) counts[r.status]++;
+  return counts;
+}
+
+export function renderFreshness(results: readonly FreshnessResult[], counts: Record<FreshnessStatus, number>): string {
+  const paint = painter();
+  const rows = results.map((r) => [
+    r.resource,
+    r.region,
+    r.newestUsable ? `${r.newestUsable.name} (${r.newestUsable.timeSource})` : '-',
+    r.newestUsable ? formatDuration(r.newestUsable.ageMs) : '-',
+    formatDuration(r.rpoMs) + (r.graceMs ? `+${formatDuration(r.graceMs)}` : ''),
+    paint(STATUS_STYLE[r.status], r.status.toUpperCase()),
+    r.reason,
+  ]);
+  const table = renderTable(['RESOURCE', 'REGION', 'NEWEST USABLE BACKUP (time from)', 'AGE', 'TARGET', 'STATUS', 'WHY'], rows);
+  const parts = (Object.entries(counts) as [FreshnessStatus, number][]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`);
+  const attention = results.filter((r) => r.status !== 'fresh').map((r) => paint(STATUS_STYLE[r.status], `! ${r.resource} is ${r.status}: ${r.reason}`));
+  return [table, '', `${results.length} resources: ${parts.join(', ') || 'none'}`, ...attention].join('\n');
+}

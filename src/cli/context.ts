@@ -1,0 +1,18 @@
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../domain/logger.js';
+import type { LoadedConfig } from '../config/index.js';
+import type { Runtime } from '../main/runtime.js';
+
+/** What every command gets from the composition root; commands never read process.env themselves. */
+export interface CliContext {
+  clock: Clock;
+  logger: Logger;
+  configPath: string;
+  out: (text: string) => void;
+  signal: AbortSignal;
+  /** Providers and ledger for a loaded config, built by the composition root. */
+  openRuntime(config: LoadedConfig): Promise<Runtime>;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, targetFailed: 1, usage: 2, infrastructure: 3 } as const;

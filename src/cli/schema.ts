@@ -1,0 +1,25 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { FILE_KINDS, jsonSchemaFor, type FileKind } from '../config/index.js';
+import { manifestSchema } from '../config/schemas/manifest.js';
+import { LifeboatError } from '../domain/errors.js';
+import { EXIT, type CliContext } from './context.js';
+
+/** lifeboat schema: JSON Schema per file kind, for editors (yaml-language-server) to autocomplete. */
+export async function schemaCommand(ctx: CliContext, opts: { out: string; kind?: string }): Promise<number> {
+  const all = { ...Object.fromEntries(Object.keys(FILE_KINDS).map((k) => [k, () => jsonSchemaFor(k as FileKind)])), manifest: () => z.toJSONSchema(manifestSchema, { io: 'input' }) };
+  if (opts.kind) {
+    const make = all[opts.kind as keyof typeof all];
+    if (!make) throw new LifeboatError('USAGE', `unknown schema kind ${opts.kind}: expected one of ${Object.keys(all).join(', ')}`);
+    ctx.out(JSON.stringify(make(), null, 2));
+    return EXIT.ok;
+  }
+  await mkdir(opts.out, { recursive: true });
+  for (const [kind, make] of Object.entries(all)) {
+    const file = path.join(opts.out, kind === 'manifest' ? 'manifest.schema.json' : FILE_KINDS[kind as FileKind].file);
+    await writeFile(file, `${JSON.stringify(make(), null, 2)}\n`);
+    ctx.out(`wrote ${file}`);
+  }
+  return EXIT.ok;
+}

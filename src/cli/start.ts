@@ -1,0 +1,41 @@
+import { loadConfig } from '../config/index.js';
+import { writeDemoBackups } from '../demo/index.js';
+import { recordFreshness, sweepFreshness } from '../freshness/index.js';
+import { startCronScheduler } from '../scheduling/cron-scheduler.js';
+import { countByStatus, renderFreshness } from './check.js';
+import { EXIT, type CliContext } from './context.js';
+
+/**
+ * lifeboat start: embedded mode. Prepares the demo when the estate asks for it, shows
+ * one freshness table straight away, then runs schedules/ with node-cron until a signal.
+ */
+export async function startCommand(ctx: CliContext): Promise<number> {
+  const config = await loadConfig(ctx.configPath);
+  const log = ctx.logger;
+  if (config.estate.demo) {
+    const files = await writeDemoBackups(config, ctx);
+    log.info({ root: config.estate.demo.root, newFiles: files }, 'demo estate ready');
+  }
+  const runtime = await ctx.openRuntime(config);
+  try {
+    const { results } = await sweepFreshness(config, runtime, { signal: ctx.signal });
+    await recordFreshness(results, { ledger: runtime.ledger, stateDir: config.stateDir });
+    ctx.out(renderFreshness(results, countByStatus(results)));
+    ctx.out('');
+
+    const scheduler = startCronScheduler(runtime, log);
+    for (const s of scheduler.scheduled) log.info({ schedule: s.name, next: s.next?.toISOString() }, `scheduled ${s.name}`);
+    log.info({ schedules: scheduler.scheduled.length, ledger: config.ledgerDir }, 'lifeboat running (embedded mode); Ctrl-C to stop');
+
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    log.info('stopping: waiting for running jobs');
+    await scheduler.stop();
+    log.info('stopped');
+    return EXIT.ok;
+  } finally {
+    await runtime.close();
+  }
+}

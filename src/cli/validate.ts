@@ -1,0 +1,18 @@
+import { loadConfig } from '../config/index.js';
+import { EXIT, type CliContext } from './context.js';
+
+/** lifeboat validate: the whole tree or a ConfigError (thrown, printed by the root with exit 2). */
+export async function validateCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+  const config = await loadConfig(ctx.configPath);
+  const summary = {
+    valid: true,
+    estate: config.estateFile,
+    regions: Object.keys(config.estate.regions).length,
+    resources: config.resources.size,
+    drills: config.drills.size,
+    schedules: config.schedules.size,
+  };
+  if (opts.json) ctx.out(JSON.stringify(summary, null, 2));
+  else ctx.out(`valid: ${summary.regions} regions, ${summary.resources} resources, ${summary.drills} drills, ${summary.schedules} schedules`);
+  return EXIT.ok;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { validateDetailed } from 'node-cron';
+
+/** Ids name things across files (resources, regions, sandboxes, drills): short, lower-case, URL- and key-safe. */
+export const idSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
+    error: (iss) =>
+      `expected an id of lower-case letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit), got ${JSON.stringify(iss.input)}`,
+  });
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Where a secret lives. Never the secret itself: a plain string here is refused so
+ * that a password cannot be committed with the estate by accident.
+ */
+export const secretRefSchema = z
+  .union(
+    [
+      z.strictObject({ env: z.string().regex(ENV_NAME, { error: 'expected an environment variable name such as DB_PASSWORD' }) }),
+      z.strictObject({ file: z.string().min(1, { error: 'expected a path to a secret file' }) }),
+    ],
+    {
+      error: (iss) =>
+        typeof iss.input === 'string' || typeof iss.input === 'number'
+          ? 'a literal secret is not allowed in YAML: write { env: VAR_NAME } or { file: /path/to/secret }'
+          : 'expected { env: VAR_NAME } or { file: /path/to/secret }',
+    },
+  )
+  .meta({ description: 'A reference to a secret: { env: NAME } or { file: PATH }. Never the secret itself.' });
+
+export type SecretRef = z.output<typeof secretRefSchema>;
+
+export const timezoneSchema = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (iss) => `expected an IANA time zone such as Asia/Shanghai or UTC, got ${JSON.stringify(iss.input)}` },
+);
+
+/** Cron with optional seconds, checked with node-cron's own parser so the runner accepts what validation accepts. */
+export const cronSchema = z.string().superRefine((expr, ctx) => {
+  const result = validateDetailed(expr);
+  if (!result.valid) {
+    const why = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a cron expression like "0 2 * * *" or "*/30 * * * * *" (seconds optional), got ${JSON.stringify(expr)}${why ? ` (${why})` : ''}`,
+    });
+  }
+});
+
+export const ratioSchema = z.number().min(0, { error: 'expected a ratio from 0 to 1' }).max(1, { error: 'expected a ratio from 0 to 1' });

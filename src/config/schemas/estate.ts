@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { durationSchema } from '../duration.js';
+import { idSchema, ratioSchema, secretRefSchema } from './common.js';
+
+/** A region is a place backups live. Today: a directory (local disk or NFS mount). */
+const localRegionSchema = z.strictObject({
+  kind: z.literal('local'),
+  path: z.string().min(1).meta({ description: 'Root directory of this region; relative paths are from the estate file.' }),
+  description: z.string().optional(),
+});
+export const regionSchema = z.discriminatedUnion('kind', [localRegionSchema]);
+
+const databaseCredentialSchema = z.strictObject({
+  kind: z.literal('database'),
+  user: z.union([z.string(), secretRefSchema]).meta({ description: 'User name, literal or a secret reference.' }),
+  password: secretRefSchema,
+});
+const tencentCredentialSchema = z.strictObject({
+  kind: z.literal('tencent'),
+  secretId: secretRefSchema,
+  secretKey: secretRefSchema,
+});
+export const credentialSchema = z.discriminatedUnion('kind', [databaseCredentialSchema, tencentCredentialSchema]);
+
+const targetsShape = {
+  rpo: durationSchema.optional().meta({ description: 'Max age of the newest usable backup.' }),
+  grace: durationSchema.optional().meta({ description: 'Slack added to rpo before a backup counts as stale.' }),
+  rto: durationSchema.optional().meta({ description: 'Max time to restore and verify.' }),
+  completeness: ratioSchema.optional().meta({ description: 'Min completeness ratio a drill must reach.' }),
+};
+
+const dumpDirResourceSchema = z.strictObject({
+  id: idSchema,
+  kind: z.literal('dump-dir'),
+  region: idSchema.meta({ description: 'Region (from regions:) whose directory holds this resource.' }),
+  path: z.string().min(1).meta({ description: 'Directory of backup files, relative to the region root.' }),
+  patterns: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .meta({ description: 'Glob patterns of backup files (default *.sql, *.sql.gz, *.dump, *.tar.gz).' }),
+  nameTime: z
+    .string()
+    .regex(/\{YYYY\}/, { error: 'expected a template with at least {YYYY}, e.g. "{YYYY}{MM}{DD}T{hh}{mm}{ss}Z"' })
+    .optional()
+    .meta({ description: 'Where the backup time sits in the file name: tokens {YYYY} {MM} {DD} {hh} {mm} {ss}.' }),
+  nameTimeZone: z.string().optional().meta({ description: 'Time zone of the time in the name (default UTC).' }),
+  owner: z.string().optional(),
+  alertRoute: idSchema.optional(),
+  description: z.string().optional(),
+  ...targetsShape,
+});
+export const resourceSchema = z.discriminatedUnion('kind', [dumpDirResourceSchema]);
+
+const serverSandboxShape = {
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).optional(),
+  credentials: idSchema.meta({ description: 'Credential profile (kind: database) with rights to create databases and users.' }),
+  description: z.string().optional(),
+};
+export const sandboxSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('pglite'), dataDir: z.string().optional(), description: z.string().optional() }),
+  z.strictObject({ kind: z.literal('mysql'), ...serverSandboxShape }),
+  z.strictObject({ kind: z.literal('postgres'), ...serverSandboxShape }),
+]);
+
+const routeCommon = { description: z.string().optional(), repeat: durationSchema.optional() };
+export const alertRouteSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('webhook'), url: z.url(), token: secretRefSchema.optional(), ...routeCommon }),
+  z.strictObject({ kind: z.literal('wecom'), key: secretRefSchema, ...routeCommon }),
+  z.strictObject({ kind: z.literal('slack'), webhookUrl: secretRefSchema, ...routeCommon }),
+  z.strictObject({ kind: z.literal('pagerduty'), routingKey: secretRefSchema, ...routeCommon }),
+  z.strictObject({ kind: z.literal('alertmanager'), url: z.url(), ...routeCommon }),
+]);
+
+const recordOf = <T extends z.ZodType>(value: T) => z.record(idSchema, value);
+
+export const estateSchema = z
+  .strictObject({
+    version: z.literal(1).meta({ description: 'Format version of this file.' }),
+    ledger: z
+      .strictObject({ dir: z.string().min(1).meta({ description: 'Directory of the filesystem ledger.' }) })
+      .optional(),
+    stateDir: z.string().min(1).optional().meta({ description: 'Where lifeboat keeps caches and live state (default .lifeboat/state).' }),
+    paths: z
+      .strictObject({ drills: z.string().optional(), schedules: z.string().optional() })
+      .optional()
+      .meta({ description: 'Folders of drill and schedule files (default drills/ and schedules/ beside this file).' }),
+    defaults: z
+      .strictObject({
+        ...targetsShape,
+        concurrency: z.number().int().min(1).max(1024).optional().meta({ description: 'Resources checked at once.' }),
+      })
+      .optional(),
+    demo: z
+      .strictObject({ root: z.string().min(1) })
+      .optional()
+      .meta({ description: 'Set in the example estate: lifeboat start creates a demo estate under root.' }),
+    regions: recordOf(regionSchema),
+    credentials: recordOf(credentialSchema).optional(),
+    resources: z.array(resourceSchema),
+    sandboxes: recordOf(sandboxSchema).optional(),
+    alertRoutes: recordOf(alertRouteSchema).optional(),
+  })
+  .meta({ title: 'lifeboat estate (lifeboat.yaml)' });
+
+export type Estate = z.output<typeof estateSchema>;
+export type Resource = z.output<typeof resourceSchema>;
+export type Region = z.output<typeof regionSchema>;
+export type Sandbox = z.output<typeof sandboxSchema>;

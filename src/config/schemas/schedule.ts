@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { durationSchema } from '../duration.js';
+import { cronSchema, idSchema, timezoneSchema } from './common.js';
+
+const when = {
+  name: idSchema.optional().meta({ description: 'Defaults to the file name without .yaml.' }),
+  description: z.string().optional(),
+  cron: cronSchema.meta({ description: 'Cron with optional seconds field: "0 2 * * *" or "*/30 * * * * *".' }),
+  timezone: timezoneSchema.optional().meta({ description: 'IANA zone the cron is read in (default UTC).' }),
+  catchUp: durationSchema.optional().meta({ description: 'How late a missed slot may still run.' }),
+  enabled: z.boolean().default(true),
+};
+
+/** One schedule file: when one job runs. The job kind decides which other fields apply. */
+export const scheduleSchema = z
+  .discriminatedUnion('job', [
+    z.strictObject({
+      job: z.literal('freshness'),
+      resources: z.array(idSchema).optional().meta({ description: 'Only these resources (default: all).' }),
+      ...when,
+    }),
+    z.strictObject({ job: z.literal('drill'), drill: idSchema, ...when }),
+    z.strictObject({
+      job: z.literal('demo-backups'),
+      ...when,
+      description: z.string().optional().meta({ description: 'Writes new dumps into the demo estate, as a nightly backup cron would.' }),
+    }),
+  ], { error: (iss) => iss.code === 'invalid_union' ? `expected job: freshness, drill or demo-backups` : undefined })
+  .meta({ title: 'lifeboat schedule (schedules/*.yaml)' });
+
+export type Schedule = z.output<typeof scheduleSchema> & { name: string };
+export const JOB_KINDS = ['freshness', 'drill', 'demo-backups'] as const;

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { LoadedConfig } from '../config/index.js';
+import type { Manifest } from '../config/schemas/manifest.js';
+import { MANIFEST_SUFFIX } from '../config/schemas/manifest.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../domain/logger.js';
+import { writeFileAtomic } from '../fsutil/index.js';
+import { DEMO_PRODUCERS, type DemoProducer } from './producers.js';
+import { renderMysqlDump, renderPostgresDump } from './render-dump.js';
+import { shopDatabase } from './shop-data.js';
+
+/**
+ * The demo's stand-in for users' backup crons: fills in each demo resource's missing
+ * backup slots up to now. Idempotent: a slot already on disk is left alone.
+ */
+export async function writeDemoBackups(config: LoadedConfig, deps: { clock: Clock; logger: Logger }): Promise<number> {
+  let written = 0;
+  for (const producer of DEMO_PRODUCERS) {
+    const resource = config.resources.get(producer.resource);
+    const root = resource && config.regionRoots.get(resource.region);
+    if (!resource || !root) continue;
+    const dir = path.resolve(root, resource.path);
+    await mkdir(dir, { recursive: true });
+    const lastSlot = Math.floor((deps.clock.now().getTime() - (producer.stoppedAgoMs ?? 0)) / producer.everyMs);
+    for (let k = producer.keep - 1; k >= 0; k--) {
+      const slot = lastSlot - k;
+      const newest = k === 0;
+      if (await writeSlot(dir, producer, slot, newest && producer.newestTruncated === true)) written++;
+    }
+  }
+  if (written) deps.logger.info({ files: written }, 'demo: wrote new sample backups');
+  return written;
+}
+
+async function writeSlot(dir: string, p: DemoProducer, slot: number, truncate: boolean): Promise<boolean> {
+  const at = new Date(slot * p.everyMs);
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const name = `${p.prefix}-${stamp}.sql.gz`;
+  const file = path.join(dir, name);
+  if (await exists(file)) return false;
+  // The data depends only on the slot, so the same slot always yields the same dump.
+  const tables = shopDatabase(slot % 1000, p.scale ?? 1);
+  const sql = p.engine === 'mysql' ? renderMysqlDump(p.prefix, tables, at) : renderPostgresDump(tables);
+  const gz = gzipSync(sql, { level: 6 });
+  const body = truncate ? gz.subarray(0, Math.floor(gz.length * 0.6)) : gz;
+  await writeFileAtomic(file, body);
+  await utimes(file, at, at);
+  if (p.manifest && !truncate) {
+    const manifest: Manifest = {
+      version: 1,
+      file: name,
+      size: gz.length,
+      sha256: createHash('sha256').update(gz).digest('hex'),
+      consistentPoint: at.toISOString(),
+      consistentPointSource: 'given',
+      engine: p.engine,
+      format: p.engine === 'mysql' ? 'mysqldump' : 'pg_dump',
+      compression: 'gzip',
+      database: p.prefix,
+      tables: tables.map((t) => ({ schema: p.engine === 'mysql' ? p.prefix : 'public', name: t.name, rows: t.rows.length })),
+      createdBy: 'lifeboat demo',
+    };
+    await writeFile(file + MANIFEST_SUFFIX, `${JSON.stringify(manifest, null, 2)}\n`);
+    await utimes(file + MANIFEST_SUFFIX, at, at);
+  }
+  return true;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

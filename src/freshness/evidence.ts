@@ -1,0 +1,91 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Ledger, LedgerEntry } from '../ledger/index.js';
+import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
+import { STATUS_RANK, type FreshnessResult, type FreshnessStatus } from './types.js';
+
+/** What is remembered per resource between sweeps to decide what is worth a ledger record. */
+export interface ResourceState {
+  status: FreshnessStatus;
+  since: string;
+  day: DayTally;
+}
+
+interface DayTally {
+  /** UTC date, YYYY-MM-DD. */
+  date: string;
+  checks: number;
+  byStatus: Partial<Record<FreshnessStatus, number>>;
+  worst: FreshnessStatus;
+  maxAgeMs?: number;
+}
+
+export type FreshnessState = Record<string, ResourceState>;
+
+/**
+ * Pure: folds one sweep's results into the state and returns the records to write, a
+ * status change when there is one and one summary per resource for each finished day.
+ */
+export function evidenceFor(state: FreshnessState, results: readonly FreshnessResult[]): { state: FreshnessState; entries: LedgerEntry[] } {
+  const next: FreshnessState = { ...state };
+  const entries: LedgerEntry[] = [];
+  for (const r of results) {
+    const today = r.checkedAt.slice(0, 10);
+    let s = next[r.resource] ? { ...next[r.resource]!, day: { ...next[r.resource]!.day } } : undefined;
+    if (s && s.day.date !== today) {
+      entries.push({ type: 'freshness.daily-summary', subject: r.resource, data: { ...s.day, statusAtEnd: s.status } });
+      s.day = newDay(today, s.status);
+    }
+    if (!s || s.status !== r.status) {
+      entries.push({
+        type: 'freshness.status-changed',
+        subject: r.resource,
+        data: {
+          from: s?.status ?? null,
+          to: r.status,
+          reason: r.reason,
+          newestUsable: r.newestUsable ?? null,
+          newest: r.newest ?? null,
+          rpoMs: r.rpoMs,
+          graceMs: r.graceMs,
+          checkedAt: r.checkedAt,
+        },
+      });
+      s = { status: r.status, since: r.checkedAt, day: s?.day ?? newDay(today, r.status) };
+    }
+    s.day.checks++;
+    s.day.byStatus[r.status] = (s.day.byStatus[r.status] ?? 0) + 1;
+    if (STATUS_RANK[r.status] > STATUS_RANK[s.day.worst]) s.day.worst = r.status;
+    if (r.newestUsable) s.day.maxAgeMs = Math.max(s.day.maxAgeMs ?? 0, r.newestUsable.ageMs);
+    next[r.resource] = s;
+  }
+  return { state: next, entries };
+}
+
+function newDay(date: string, status: FreshnessStatus): DayTally {
+  return { date, checks: 0, byStatus: {}, worst: status };
+}
+
+/**
+ * Writes a sweep's evidence: the state file and the ledger move together under one
+ * lock, so two processes sweeping at once do not both record the same change.
+ */
+export async function recordFreshness(results: readonly FreshnessResult[], deps: { ledger: Ledger; stateDir: string }): Promise<LedgerEntry[]> {
+  const file = path.join(deps.stateDir, 'freshness-state.json');
+  await mkdir(deps.stateDir, { recursive: true });
+  return withFileLock(`${file}.lock`, async () => {
+    const state = await readState(file);
+    const { state: next, entries } = evidenceFor(state, results);
+    await deps.ledger.appendMany(entries);
+    await writeFileAtomic(file, JSON.stringify(next));
+    return entries;
+  });
+}
+
+async function readState(file: string): Promise<FreshnessState> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as FreshnessState;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,88 @@
+import type { LoadedConfig, Resource } from '../config/index.js';
+import type { Clock } from '../domain/clock.js';
+import { messageOf } from '../domain/errors.js';
+import type { Logger } from '../domain/logger.js';
+import { mapLimit } from '../domain/map-limit.js';
+import type { BackupCatalog, BackupInspector } from '../providers/index.js';
+import { classify, type Inspected } from './classify.js';
+import type { FreshnessResult } from './types.js';
+import type { VerdictCache } from './verdict-cache.js';
+
+export interface SweepDeps {
+  clock: Clock;
+  logger: Logger;
+  catalog: BackupCatalog;
+  inspector: BackupInspector;
+  verdicts: VerdictCache;
+}
+
+export interface SweepOptions {
+  /** Only these resources; all when absent. */
+  resources?: readonly string[];
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+export interface SweepStats {
+  resources: number;
+  backupsListed: number;
+  backupsInspected: number;
+  bytesInspected: number;
+  durationMs: number;
+}
+
+const DEFAULT_RPO_MS = 24 * 3_600_000;
+
+/** Checks every resource's newest usable backup against its RPO, with bounded concurrency. */
+export async function sweepFreshness(config: LoadedConfig, deps: SweepDeps, opts: SweepOptions = {}): Promise<{ results: FreshnessResult[]; stats: SweepStats }> {
+  const started = deps.clock.now().getTime();
+  const stats: SweepStats = { resources: 0, backupsListed: 0, backupsInspected: 0, bytesInspected: 0, durationMs: 0 };
+  const defaults = config.estate.defaults ?? {};
+  const selected = opts.resources ? opts.resources.map((id) => config.resources.get(id)!).filter(Boolean) : [...config.resources.values()];
+  const seen = new Set<string>();
+
+  const checkOne = async (resource: Resource): Promise<FreshnessResult> => {
+    const rpoMs = resource.rpo ?? defaults.rpo ?? DEFAULT_RPO_MS;
+    const graceMs = resource.grace ?? defaults.grace ?? 0;
+    try {
+      const backups = await deps.catalog.list(resource);
+      stats.backupsListed += backups.length;
+      const inspected: Inspected[] = [];
+      for (const backup of backups) {
+        seen.add(backup.location);
+        if (inspected.length && inspected[inspected.length - 1]!.verdict.usable) continue;
+        let verdict = deps.verdicts.get(backup);
+        if (!verdict) {
+          opts.signal?.throwIfAborted();
+          verdict = await deps.inspector.inspect(backup, opts.signal);
+          deps.verdicts.set(backup, verdict);
+          stats.backupsInspected++;
+          stats.bytesInspected += verdict.bytesRead;
+        }
+        inspected.push({ backup, verdict });
+      }
+      return classify({ resource, now: deps.clock.now(), rpoMs, graceMs, total: backups.length, inspected });
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      deps.logger.warn({ resource: resource.id, err: messageOf(err) }, 'freshness: could not check resource');
+      return {
+        resource: resource.id,
+        kind: resource.kind,
+        region: resource.region,
+        status: 'unknown',
+        reason: `could not check: ${messageOf(err)}`,
+        rpoMs,
+        graceMs,
+        backups: 0,
+        checkedAt: deps.clock.now().toISOString(),
+      };
+    }
+  };
+
+  const results = await mapLimit(selected, opts.concurrency ?? defaults.concurrency ?? 32, checkOne);
+  stats.resources = results.length;
+  if (!opts.resources && results.every((r) => r.status !== 'unknown')) deps.verdicts.retainOnly(seen);
+  await deps.verdicts.save();
+  stats.durationMs = deps.clock.now().getTime() - started;
+  return { results, stats };
+}

@@ -1,0 +1,2 @@
+export { withFileLock } from './file-lock.js';
+export { writeFileAtomic } from './atomic-write.js';

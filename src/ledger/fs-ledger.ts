@@ -1,0 +1,218 @@
+import { mkdir, open, readdir, readFile, writeFile, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clock } from '../domain/clock.js';
+import { LifeboatError } from '../domain/errors.js';
+import type { Logger } from '../domain/logger.js';
+import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
+import type { Ledger, VerifyReport } from './ledger.js';
+import { GENESIS_HASH, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
+import { verifyChain, type HeadAnchor } from './verify-chain.js';
+
+const TAIL_CHUNK = 64 * 1024;
+
+export interface FsLedgerOptions {
+  dir: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Filesystem ledger: one JSON line per record in ledger.jsonl, fsynced before append
+ * returns. Appends take a lock file, so several processes on one host (or one NFS
+ * mount) share a single chain. head.json keeps the last acknowledged record so a cut
+ * tail shows up in verify.
+ */
+export function createFsLedger(opts: FsLedgerOptions): Ledger {
+  const file = path.join(opts.dir, 'ledger.jsonl');
+  const headFile = path.join(opts.dir, 'head.json');
+  const lockFile = path.join(opts.dir, 'ledger.lock');
+  const tornDir = path.join(opts.dir, 'torn');
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const appendLocked = async (entries: readonly LedgerEntry[]): Promise<LedgerRecord[]> => {
+    if (!entries.length) return [];
+    await mkdir(opts.dir, { recursive: true });
+    return withFileLock(lockFile, async () => {
+      const tail = await readTail(file);
+      let last = tail.last;
+      if (tail.torn) last = await setAsideTorn(tail.torn, tail.tornOffset, last);
+      const at = opts.clock.now();
+      const sealed: LedgerRecord[] = [];
+      for (const entry of entries) {
+        last = sealRecord(entry, (last?.seq ?? 0) + 1, at, last?.hash ?? GENESIS_HASH);
+        sealed.push(last);
+      }
+      await appendDurably(file, sealed.map(recordLine).join(''));
+      await writeHead({ seq: last!.seq, hash: last!.hash });
+      return sealed;
+    });
+  };
+
+  /** A crash mid-write leaves a partial last line: keep it whole if it is a valid next record, else move it aside and say so. */
+  const setAsideTorn = async (fragment: Buffer, offset: number, last: LedgerRecord | undefined): Promise<LedgerRecord | undefined> => {
+    const candidate = parseRecordLine(fragment.toString('utf8'));
+    const fh = await open(file, 'r+');
+    const aside = path.join(tornDir, `after-${last?.seq ?? 0}-${opts.clock.now().toISOString().replace(/[:.]/g, '')}.fragment`);
+    try {
+      if (candidate && candidate.seq === (last?.seq ?? 0) + 1 && candidate.prev === (last?.hash ?? GENESIS_HASH)) {
+        await fh.write('\n', offset + fragment.length);
+        await fh.sync();
+        opts.logger.warn({ seq: candidate.seq }, 'ledger: completed a last record whose newline was cut by a crash');
+        return candidate;
+      }
+      await mkdir(tornDir, { recursive: true });
+      await writeFile(aside, fragment, { flush: true });
+      await fh.truncate(offset);
+      await fh.sync();
+      opts.logger.warn({ bytes: fragment.length, savedAs: aside }, 'ledger: a torn last record (crash mid-append) was set aside');
+    } finally {
+      await fh.close();
+    }
+    const noted = sealRecord(
+      { type: 'ledger.torn-record-set-aside', subject: 'ledger', data: { bytes: fragment.length, savedAs: path.relative(opts.dir, aside), afterSeq: last?.seq ?? 0 } },
+      (last?.seq ?? 0) + 1,
+      opts.clock.now(),
+      last?.hash ?? GENESIS_HASH,
+    );
+    await appendDurably(file, recordLine(noted));
+    return noted;
+  };
+
+  const writeHead = (head: HeadAnchor) => writeFileAtomic(headFile, JSON.stringify(head), { durable: true });
+
+  return {
+    async append(entry) {
+      return (await this.appendMany([entry]))[0]!;
+    },
+    appendMany(entries) {
+      const next = queue.then(() => appendLocked(entries));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async *records() {
+      for await (const { text } of lines(file)) {
+        const r = parseRecordLine(text);
+        if (r) yield r;
+      }
+    },
+    async verify(): Promise<VerifyReport> {
+      const collected: { position: number; text: string }[] = [];
+      let endsTorn = false;
+      for await (const l of lines(file)) {
+        collected.push(l);
+        endsTorn = !l.terminated;
+      }
+      const notes: string[] = [];
+      if (endsTorn) {
+        const torn = collected.pop()!;
+        notes.push(`line ${torn.position} is a torn record from an interrupted append; the next append sets it aside`);
+      }
+      const report = verifyChain(collected, await readHead(headFile));
+      const tornFiles = await readdirSafe(tornDir);
+      if (tornFiles.length) notes.push(`${tornFiles.length} torn fragment(s) were set aside in ${tornDir}`);
+      return { ...report, notes };
+    },
+    async close() {
+      await queue;
+    },
+  };
+}
+
+async function appendDurably(file: string, text: string): Promise<void> {
+  const fh = await open(file, 'a');
+  try {
+    await fh.write(text);
+    await fh.sync();
+  } catch (err) {
+    throw new LifeboatError('LEDGER_IO', `cannot append to ledger ${file}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await fh.close();
+  }
+}
+
+interface Tail {
+  last?: LedgerRecord;
+  torn?: Buffer;
+  tornOffset: number;
+}
+
+/** Reads backwards only as far as the last complete line, so appending stays O(1) in ledger size. */
+async function readTail(file: string): Promise<Tail> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { tornOffset: 0 };
+    throw err;
+  }
+  try {
+    const size = (await fh.stat()).size;
+    if (size === 0) return { tornOffset: 0 };
+    const lastByte = await readRange(fh, size - 1, size);
+    const completeEnd = lastByte[0] === 0x0a ? size : (await lastNewlineBefore(fh, size)) + 1;
+    const torn = completeEnd < size ? await readRange(fh, completeEnd, size) : undefined;
+    if (completeEnd === 0) return { torn, tornOffset: 0 };
+    const lineStart = (await lastNewlineBefore(fh, completeEnd - 1)) + 1;
+    const text = (await readRange(fh, lineStart, completeEnd - 1)).toString('utf8');
+    const last = parseRecordLine(text);
+    if (!last) throw new LifeboatError('LEDGER_IO', `the last complete line of ${file} is not a ledger record: run lifeboat ledger verify`);
+    return { last, torn, tornOffset: completeEnd };
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readRange(fh: FileHandle, start: number, end: number): Promise<Buffer> {
+  const buf = Buffer.alloc(end - start);
+  if (buf.length) await fh.read(buf, 0, buf.length, start);
+  return buf;
+}
+
+/** Offset of the last newline strictly before `end`, or -1. */
+async function lastNewlineBefore(fh: FileHandle, end: number): Promise<number> {
+  let hi = end;
+  while (hi > 0) {
+    const lo = Math.max(0, hi - TAIL_CHUNK);
+    const idx = (await readRange(fh, lo, hi)).lastIndexOf(0x0a);
+    if (idx >= 0) return lo + idx;
+    hi = lo;
+  }
+  return -1;
+}
+
+/** Lines with their 1-based position; `terminated` is false only for a last line cut off mid-write. */
+async function* lines(file: string): AsyncGenerator<{ position: number; text: string; terminated: boolean }> {
+  let content: Buffer;
+  try {
+    content = await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  let start = 0;
+  let position = 0;
+  while (start < content.length) {
+    const nl = content.indexOf(0x0a, start);
+    const end = nl < 0 ? content.length : nl;
+    position++;
+    yield { position, text: content.subarray(start, end).toString('utf8'), terminated: nl >= 0 };
+    start = end + 1;
+  }
+}
+
+async function readHead(headFile: string): Promise<HeadAnchor | undefined> {
+  try {
+    const v = JSON.parse(await readFile(headFile, 'utf8')) as HeadAnchor;
+    return Number.isSafeInteger(v.seq) && typeof v.hash === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readdirSafe(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { checkCommand } from '../cli/check.js';
+import type { CliContext } from '../cli/context.js';
+import { ledgerVerifyCommand } from '../cli/ledger-verify.js';
+import { manifestCommand } from '../cli/manifest.js';
+import { schemaCommand } from '../cli/schema.js';
+import { startCommand } from '../cli/start.js';
+import { validateCommand } from '../cli/validate.js';
+import { ConfigError } from '../config/index.js';
+import { systemClock } from '../domain/clock.js';
+import { exitCodeOf, messageOf } from '../domain/errors.js';
+import { createLogger, type LogFormat } from './logger.js';
+import { createRuntime } from './runtime.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The composition root: the only place that reads the environment, handles signals and exits. */
+async function main(argv: string[]): Promise<number> {
+  const abort = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals > 1) process.exit(130);
+    process.stderr.write(`\n${sig} received, stopping\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let exit = 0;
+  const program = new Command('lifeboat')
+    .description('Backup freshness, cold copies and scored restore drills, with an evidence ledger')
+    .version(VERSION)
+    .addOption(new Option('-c, --config <file>', 'estate file').env('LIFEBOAT_CONFIG').default('lifeboat.yaml'))
+    .addOption(new Option('--log-format <format>', 'log format').choices(['pretty', 'json']).default('pretty'))
+    .showHelpAfterError()
+    .exitOverride();
+
+  const context = (): CliContext => {
+    const g = program.opts<{ config: string; logFormat: LogFormat }>();
+    const logger = createLogger(g.logFormat);
+    return {
+      clock: systemClock,
+      logger,
+      configPath: g.config,
+      out: (text) => process.stdout.write(`${text}\n`),
+      signal: abort.signal,
+      openRuntime: (config) => createRuntime(config, { clock: systemClock, logger }),
+    };
+  };
+
+  program
+    .command('start')
+    .description('run the embedded orchestrator: demo estate (if configured), schedules via node-cron')
+    .action(async () => {
+      exit = await startCommand(context());
+    });
+  program
+    .command('validate')
+    .description('check lifeboat.yaml, drills/ and schedules/; exit 0 valid, 2 invalid')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      exit = await validateCommand(context(), o);
+    });
+  program
+    .command('schema')
+    .description('write JSON Schema for each file kind (for editor autocompletion)')
+    .option('-o, --out <dir>', 'output folder', 'schemas')
+    .option('--kind <kind>', 'print one schema to stdout: estate, drill, schedule or manifest')
+    .action(async (o) => {
+      exit = await schemaCommand(context(), o);
+    });
+  program
+    .command('check')
+    .description('freshness of every resource; exit 0 all fresh, 1 any not fresh')
+    .option('--json', 'machine-readable output (fields in README)')
+    .option('-r, --resource <id...>', 'only these resources')
+    .action(async (o) => {
+      exit = await checkCommand(context(), o);
+    });
+  program
+    .command('manifest')
+    .description('write <file>.manifest.json for a dump: size, sha256, tables and row counts')
+    .argument('<dump-file>', 'mysqldump or pg_dump output (.sql, .sql.gz, custom-format .dump)')
+    .option('--at <time>', 'consistent point of the backup (ISO time); default: time in the name or mtime')
+    .option('--name-time <template>', 'read the time from the file name, e.g. "{YYYY}{MM}{DD}T{hh}{mm}{ss}Z"')
+    .option('-o, --output <file>', "where to write ('-' for stdout)")
+    .option('--force', 'replace an existing manifest')
+    .action(async (file: string, o) => {
+      exit = await manifestCommand(context(), file, { ...o, version: VERSION });
+    });
+  const ledger = program.command('ledger').description('the evidence ledger');
+  ledger
+    .command('verify')
+    .description('check every record and the chain; exit 0 intact, 1 naming each problem')
+    .option('--json', 'machine-readable output')
+    .option('--dir <dir>', 'ledger folder (default: from the estate)')
+    .action(async (o) => {
+      exit = await ledgerVerifyCommand(context(), o);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exit;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`lifeboat: ${messageOf(err)}\n`);
+    return exitCodeOf(err);
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,2 @@
+export type { BackupCatalog, BackupInspector, BackupRef, Verdict, TimeSource } from './types.js';
+export * from './local/index.js';

@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { PassThrough, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { LifeboatError } from '../../domain/errors.js';
+
+export type DumpEncoding = 'sql' | 'sql.gz' | 'pg-custom';
+
+/** What a dump file holds, from its first bytes rather than its name. */
+export async function sniffDump(file: string): Promise<DumpEncoding> {
+  const fh = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(5);
+    await fh.read(head, 0, 5, 0);
+    if (head[0] === 0x1f && head[1] === 0x8b) return 'sql.gz';
+    if (head.toString('latin1') === 'PGDMP') return 'pg-custom';
+    return 'sql';
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The dump's SQL text as a stream, whatever its encoding: gzip is inflated, and a
+ * pg_dump custom archive is turned into SQL by pg_restore (it is the only reader of
+ * that format that stays correct across PostgreSQL versions).
+ */
+export async function openDumpText(file: string): Promise<Readable> {
+  const encoding = await sniffDump(file);
+  if (encoding === 'sql') return createReadStream(file);
+  if (encoding === 'sql.gz') return createReadStream(file).pipe(createGunzip());
+  const child = spawn('pg_restore', ['--file=-', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The text ends only once pg_restore has exited cleanly, so a failure is never mistaken for a short dump.
+  const text = new PassThrough();
+  child.stdout.pipe(text, { end: false });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.on('error', (err) => text.destroy(new LifeboatError('DUMP_UNPARSEABLE', `cannot run pg_restore to read ${file}: ${err.message}`, { cause: err })));
+  child.on('close', (code) => {
+    if (code === 0) text.end();
+    else text.destroy(new LifeboatError('DUMP_UNPARSEABLE', `pg_restore could not read ${file}: ${stderr.trim() || `exit ${code}`}`));
+  });
+  text.on('close', () => child.kill());
+  return text;
+}

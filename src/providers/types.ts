@@ -1,0 +1,42 @@
+import type { Resource } from '../config/index.js';
+import type { Manifest } from '../config/schemas/manifest.js';
+
+export type TimeSource = 'manifest' | 'name' | 'mtime';
+
+/** One restorable point of a resource, as its catalog sees it without reading the content. */
+export interface BackupRef {
+  resourceId: string;
+  region: string;
+  /** Where the provider finds it again: an absolute path for local regions, a key for object stores. */
+  location: string;
+  name: string;
+  size: number;
+  modifiedAt: Date;
+  /** The consistent point: what the backup's age is measured from. */
+  time: Date;
+  timeSource: TimeSource;
+  manifest?: Manifest;
+  /** Set when a manifest exists but cannot be read or is malformed. */
+  manifestError?: string;
+  /** Changes whenever the content or its manifest may have changed; keys the verdict cache. */
+  fingerprint: string;
+}
+
+/** Whether a backup can be restored at all, judged from its content. */
+export interface Verdict {
+  usable: boolean;
+  reason?: string;
+  sha256?: string;
+  bytesRead: number;
+  checkedAt: string;
+}
+
+/** Lists a resource's backups, newest first. Cheap: metadata only. */
+export interface BackupCatalog {
+  list(resource: Resource): Promise<BackupRef[]>;
+}
+
+/** Reads a backup end to end to decide whether it is usable. Expensive: callers cache by fingerprint. */
+export interface BackupInspector {
+  inspect(backup: BackupRef, signal?: AbortSignal): Promise<Verdict>;
+}

@@ -1,0 +1,65 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Schedule } from '../config/index.js';
+import { messageOf } from '../domain/errors.js';
+import type { Logger } from '../domain/logger.js';
+import { JOB_HANDLERS, type JobContext } from '../jobs/index.js';
+import type { Runtime } from '../main/runtime.js';
+
+export interface EmbeddedScheduler {
+  /** Runs one schedule now, outside its cron (used at start-up). */
+  runNow(name: string): Promise<void>;
+  stop(): Promise<void>;
+  readonly scheduled: ReadonlyArray<{ name: string; next: Date | null }>;
+}
+
+/**
+ * Embedded mode: node-cron fires the jobs in this process. A slot that comes while the
+ * previous run of the same schedule is still going is skipped (noOverlap), not queued.
+ */
+export function startCronScheduler(runtime: Runtime, logger: Logger): EmbeddedScheduler {
+  const abort = new AbortController();
+  const running = new Set<Promise<void>>();
+  const tasks = new Map<string, ScheduledTask>();
+
+  const run = (schedule: Schedule) => {
+    const handler = JOB_HANDLERS[schedule.job];
+    if (!handler) return Promise.resolve();
+    const log = logger.child({ schedule: schedule.name, job: schedule.job });
+    const ctx: JobContext = { runtime: { ...runtime, logger: log }, signal: abort.signal };
+    const started = Date.now();
+    const p = handler(ctx, schedule)
+      .then((o) => log.info({ ms: Date.now() - started, ...o.details }, `${schedule.name}: ${o.summary}`))
+      .catch((err) => {
+        if (!abort.signal.aborted) log.error({ err: messageOf(err) }, `${schedule.name} failed`);
+      })
+      .finally(() => running.delete(p));
+    running.add(p);
+    return p;
+  };
+
+  for (const schedule of runtime.config.schedules.values()) {
+    if (!schedule.enabled) continue;
+    if (!JOB_HANDLERS[schedule.job]) {
+      logger.warn({ schedule: schedule.name, job: schedule.job }, `schedule ${schedule.name}: ${schedule.job} jobs are not run by this version yet; skipped`);
+      continue;
+    }
+    const task = cron.schedule(schedule.cron, () => run(schedule), { name: schedule.name, timezone: schedule.timezone ?? 'UTC', noOverlap: true });
+    tasks.set(schedule.name, task);
+  }
+
+  return {
+    async runNow(name) {
+      const s = runtime.config.schedules.get(name);
+      if (s) await run(s);
+    },
+    async stop() {
+      for (const t of tasks.values()) await t.stop();
+      abort.abort();
+      await Promise.allSettled([...running]);
+      for (const t of tasks.values()) await t.destroy();
+    },
+    get scheduled() {
+      return [...tasks.entries()].map(([name, t]) => ({ name, next: t.getNextRun() }));
+    },
+  };
+}
