@@ -22,7 +22,7 @@ const RE = {
   insert: new RegExp(String.raw`^(?:INSERT|REPLACE)\s+(?:IGNORE\s+)?INTO\s+${QNAME}`, 'i'),
   copy: new RegExp(String.raw`^COPY\s+${QNAME}.*FROM\s+stdin;`, 'i'),
   view: new RegExp(String.raw`\bVIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QNAME}\s+(?:\(|AS\b)`, 'i'),
-  createView: /^(?:CREATE|\/\*!\d+\s+CREATE)\b.*\bVIEW\b/i,
+  createView: /^(?:CREATE\b.*|\/\*!\d+\s+(?:CREATE\b.*)?)\bVIEW\b/i,
   trigger: new RegExp(String.raw`\bTRIGGER\s+${QNAME}`, 'i'),
   routine: new RegExp(String.raw`^(?:CREATE|\/\*!\d+\s+CREATE)\b.*?\b(?:PROCEDURE|FUNCTION)\s+${QNAME}\s*\(`, 'i'),
   use: new RegExp(String.raw`^USE\s+${QNAME}\s*;`, 'i'),

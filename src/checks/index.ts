@@ -1,2 +1,3 @@
 export { scanDump, type DumpScan, type ScannedTable } from './dump-scan.js';
 export { manifestFromFile, type ManifestOptions } from './manifest-from-file.js';
+export { manifestFromSnapshot, mergeSnapshot, type MergeNote } from './manifest-from-db.js';

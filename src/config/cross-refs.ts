@@ -1,77 +1,91 @@
 import { formatPath, type ConfigIssue } from './config-error.js';
-import type { Estate } from './schemas/estate.js';
-import type { Drill } from './schemas/drill.js';
-import type { Schedule } from './schemas/schedule.js';
 import type { YamlSource } from './yaml-source.js';
 
-export interface Located<T> {
-  value: T;
+/** A parsed file with the name it goes by (a drill or schedule defaults to its file name). */
+export interface RawFile {
   source: YamlSource;
+  name?: string;
 }
 
-/** Names that point at other things must point at something that exists, and ids must be unique. */
-export function checkCrossReferences(
-  estate: Located<Estate>,
-  drills: Located<Drill>[],
-  schedules: Located<Schedule>[],
-  /** Drill names from every drill file, valid or not, so a schedule is not blamed for a drill's own error. */
-  drillFileNames: ReadonlySet<string>,
-): ConfigIssue[] {
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const keysOf = (v: unknown) => (isObj(v) ? Object.keys(v) : []);
+
+/**
+ * Names that point at other things must point at something that exists, and ids must be
+ * unique. Works on the raw parsed data, so these problems are reported in the same pass
+ * as schema errors elsewhere in the same file.
+ */
+export function checkCrossReferences(estate: RawFile, drills: RawFile[], schedules: RawFile[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const at = (src: YamlSource, path: PropertyKey[], message: string) => {
     issues.push({ file: src.file, ...src.locate(path), path: formatPath(path), message });
   };
-  const e = estate.value;
-  const regions = Object.keys(e.regions);
-  const sandboxes = Object.keys(e.sandboxes ?? {});
-  const routes = Object.keys(e.alertRoutes ?? {});
-  const credentials = e.credentials ?? {};
-  const oneOf = (names: string[]) => (names.length ? `one of ${names.join(', ')}` : 'none is defined');
+  const e = isObj(estate.source.data) ? estate.source.data : {};
+  const regions = keysOf(e.regions);
+  const sandboxes = keysOf(e.sandboxes);
+  const routes = keysOf(e.alertRoutes);
+  const credentials = isObj(e.credentials) ? e.credentials : {};
+  const oneOf = (names: string[]) => (names.length ? `expected one of ${names.join(', ')}` : 'none is defined in the estate');
 
-  const seenIds = new Map<string, number>();
-  e.resources.forEach((r, i) => {
-    const first = seenIds.get(r.id);
-    if (first !== undefined) at(estate.source, ['resources', i, 'id'], `duplicate resource id "${r.id}" (first used by resources[${first}])`);
-    else seenIds.set(r.id, i);
-    if (!e.regions[r.region]) at(estate.source, ['resources', i, 'region'], `unknown region "${r.region}": expected ${oneOf(regions)}`);
-    if (r.alertRoute && !routes.includes(r.alertRoute)) {
-      at(estate.source, ['resources', i, 'alertRoute'], `unknown alert route "${r.alertRoute}": expected ${oneOf(routes)}`);
+  const resourceIds = new Map<string, number>();
+  (Array.isArray(e.resources) ? e.resources : []).forEach((r: unknown, i) => {
+    if (!isObj(r)) return;
+    const id = str(r.id);
+    if (id !== undefined) {
+      const first = resourceIds.get(id);
+      if (first !== undefined) at(estate.source, ['resources', i, 'id'], `duplicate resource id "${id}" (first used by resources[${first}])`);
+      else resourceIds.set(id, i);
     }
+    const region = str(r.region);
+    if (region !== undefined && !regions.includes(region)) at(estate.source, ['resources', i, 'region'], `unknown region "${region}": ${oneOf(regions)}`);
+    const route = str(r.alertRoute);
+    if (route !== undefined && !routes.includes(route)) at(estate.source, ['resources', i, 'alertRoute'], `unknown alert route "${route}": ${oneOf(routes)}`);
   });
-  for (const [name, sb] of Object.entries(e.sandboxes ?? {})) {
-    if (sb.kind === 'pglite') continue;
-    const cred = credentials[sb.credentials];
-    if (!cred) at(estate.source, ['sandboxes', name, 'credentials'], `unknown credential profile "${sb.credentials}": expected ${oneOf(Object.keys(credentials))}`);
-    else if (cred.kind !== 'database') at(estate.source, ['sandboxes', name, 'credentials'], `credential profile "${sb.credentials}" is kind ${cred.kind}: expected kind database`);
+  for (const [name, sb] of Object.entries(isObj(e.sandboxes) ? e.sandboxes : {})) {
+    const profile = isObj(sb) ? str(sb.credentials) : undefined;
+    if (profile === undefined) continue;
+    const cred = credentials[profile];
+    if (!isObj(cred)) at(estate.source, ['sandboxes', name, 'credentials'], `unknown credential profile "${profile}": ${oneOf(Object.keys(credentials))}`);
+    else if (cred.kind !== 'database') at(estate.source, ['sandboxes', name, 'credentials'], `credential profile "${profile}" is kind ${String(cred.kind)}: expected kind database`);
   }
+  const resources = [...resourceIds.keys()];
 
   const drillNames = new Map<string, string>();
   for (const d of drills) {
-    const prior = drillNames.get(d.value.name);
-    if (prior) at(d.source, ['name'], `duplicate drill name "${d.value.name}" (also defined in ${prior})`);
-    else drillNames.set(d.value.name, d.source.file);
-    if (!seenIds.has(d.value.resource)) at(d.source, ['resource'], `unknown resource "${d.value.resource}": expected ${oneOf([...seenIds.keys()])}`);
-    if (!sandboxes.includes(d.value.sandbox)) at(d.source, ['sandbox'], `unknown sandbox "${d.value.sandbox}": expected ${oneOf(sandboxes)}`);
-    const sel = d.value.backup;
-    if (typeof sel === 'object' && 'latest-in-region' in sel && !regions.includes(sel['latest-in-region'])) {
-      at(d.source, ['backup', 'latest-in-region'], `unknown region "${sel['latest-in-region']}": expected ${oneOf(regions)}`);
+    const data = isObj(d.source.data) ? d.source.data : {};
+    if (d.name !== undefined) {
+      const prior = drillNames.get(d.name);
+      if (prior) at(d.source, ['name'], `duplicate drill name "${d.name}" (also defined in ${prior})`);
+      else drillNames.set(d.name, d.source.file);
     }
+    const resource = str(data.resource);
+    if (resource !== undefined && !resourceIds.has(resource)) at(d.source, ['resource'], `unknown resource "${resource}": ${oneOf(resources)}`);
+    const sandbox = str(data.sandbox);
+    if (sandbox !== undefined && !sandboxes.includes(sandbox)) at(d.source, ['sandbox'], `unknown sandbox "${sandbox}": ${oneOf(sandboxes)}`);
+    const region = isObj(data.backup) ? str(data.backup['latest-in-region']) : undefined;
+    if (region !== undefined && !regions.includes(region)) at(d.source, ['backup', 'latest-in-region'], `unknown region "${region}": ${oneOf(regions)}`);
   }
 
   const scheduleNames = new Map<string, string>();
   for (const s of schedules) {
-    const prior = scheduleNames.get(s.value.name);
-    if (prior) at(s.source, ['name'], `duplicate schedule name "${s.value.name}" (also defined in ${prior})`);
-    else scheduleNames.set(s.value.name, s.source.file);
-    if (s.value.job === 'drill' && !drillNames.has(s.value.drill) && !drillFileNames.has(s.value.drill)) {
-      at(s.source, ['drill'], `unknown drill "${s.value.drill}": expected ${oneOf([...drillNames.keys()])}`);
+    const data = isObj(s.source.data) ? s.source.data : {};
+    if (s.name !== undefined) {
+      const prior = scheduleNames.get(s.name);
+      if (prior) at(s.source, ['name'], `duplicate schedule name "${s.name}" (also defined in ${prior})`);
+      else scheduleNames.set(s.name, s.source.file);
     }
-    if (s.value.job === 'freshness') {
-      s.value.resources?.forEach((id, i) => {
-        if (!seenIds.has(id)) at(s.source, ['resources', i], `unknown resource "${id}": expected ${oneOf([...seenIds.keys()])}`);
+    const drill = str(data.drill);
+    if (data.job === 'drill' && drill !== undefined && !drillNames.has(drill)) {
+      at(s.source, ['drill'], `unknown drill "${drill}": ${oneOf([...drillNames.keys()])}`);
+    }
+    if (data.job === 'freshness' && Array.isArray(data.resources)) {
+      data.resources.forEach((id: unknown, i) => {
+        if (typeof id === 'string' && !resourceIds.has(id)) at(s.source, ['resources', i], `unknown resource "${id}": ${oneOf(resources)}`);
       });
     }
-    if (s.value.job === 'demo-backups' && !e.demo) at(s.source, ['job'], 'job demo-backups needs a demo: section in the estate');
+    if (data.job === 'demo-backups' && e.demo === undefined) at(s.source, ['job'], 'job demo-backups needs a demo: section in the estate');
   }
   return issues;
 }

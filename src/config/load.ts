@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { LifeboatError } from '../domain/errors.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
-import { checkCrossReferences, type Located } from './cross-refs.js';
+import { checkCrossReferences, type RawFile } from './cross-refs.js';
 import { deepFreeze } from './deep-freeze.js';
 import { drillSchema, type Drill } from './schemas/drill.js';
 import { estateSchema, type Estate, type Resource } from './schemas/estate.js';
@@ -44,26 +44,11 @@ export async function loadConfig(estateFile: string): Promise<LoadedConfig> {
 
   const drillsDir = path.resolve(baseDir, estate?.paths?.drills ?? 'drills');
   const schedulesDir = path.resolve(baseDir, estate?.paths?.schedules ?? 'schedules');
-  const drills: Located<Drill>[] = [];
-  const drillFileNames = new Set<string>();
-  for (const file of await yamlFiles(drillsDir)) {
-    const src = parseYamlSource(display(file), await readFile(file, 'utf8'));
-    issues.push(...src.issues);
-    const fromName = baseName(file);
-    drillFileNames.add(fromName);
-    const d = validate(src, drillSchema, issues);
-    if (d) drills.push({ value: { ...d, name: d.name ?? fromName }, source: src });
-  }
-  const schedules: Located<Schedule>[] = [];
-  for (const file of await yamlFiles(schedulesDir)) {
-    const src = parseYamlSource(display(file), await readFile(file, 'utf8'));
-    issues.push(...src.issues);
-    const s = validate(src, scheduleSchema, issues);
-    if (s) schedules.push({ value: { ...s, name: s.name ?? baseName(file) }, source: src });
-  }
+  const drills = await loadKind(drillsDir, drillSchema, issues, display);
+  const schedules = await loadKind(schedulesDir, scheduleSchema, issues, display);
 
-  if (estate) issues.push(...checkCrossReferences({ value: estate, source: estateSource }, drills, schedules, drillFileNames));
-  if (issues.length || !estate) throw new ConfigError(issues);
+  issues.push(...checkCrossReferences({ source: estateSource }, drills.map((d) => d.raw), schedules.map((s) => s.raw)));
+  if (issues.length || !estate) throw new ConfigError(sortByPlace(issues, [estateSource.file, ...drills.map((d) => d.raw.source.file), ...schedules.map((x) => x.raw.source.file)]));
 
   const regionRoots = new Map(Object.entries(estate.regions).map(([id, r]) => [id, path.resolve(baseDir, r.path)]));
   return deepFreeze({
@@ -71,8 +56,8 @@ export async function loadConfig(estateFile: string): Promise<LoadedConfig> {
     baseDir,
     estate,
     resources: new Map(estate.resources.map((r) => [r.id, r])),
-    drills: new Map(drills.map((d) => [d.value.name, { ...d.value, file: d.source.file }])),
-    schedules: new Map(schedules.map((s) => [s.value.name, { ...s.value, file: s.source.file }])),
+    drills: new Map(drills.map((d) => [d.raw.name!, { ...(d.value as Drill), name: d.raw.name!, file: d.raw.source.file }])),
+    schedules: new Map(schedules.map((s) => [s.raw.name!, { ...(s.value as Schedule), name: s.raw.name!, file: s.raw.source.file }])),
     ledgerDir: path.resolve(baseDir, estate.ledger?.dir ?? '.lifeboat/ledger'),
     stateDir: path.resolve(baseDir, estate.stateDir ?? '.lifeboat/state'),
     regionRoots,
@@ -91,6 +76,19 @@ function validate<S extends z.ZodType>(src: YamlSource, schema: S, issues: Confi
   return undefined;
 }
 
+/** Every file of one kind in a folder: parsed, validated, and named (by name: or else by file name). */
+async function loadKind<S extends z.ZodType>(dir: string, schema: S, issues: ConfigIssue[], display: (p: string) => string) {
+  const out: { raw: RawFile; value?: z.output<S> }[] = [];
+  for (const file of await yamlFiles(dir)) {
+    const source = parseYamlSource(display(file), await readFile(file, 'utf8'));
+    issues.push(...source.issues);
+    const value = validate(source, schema, issues);
+    const declared = (source.data as { name?: unknown } | undefined)?.name;
+    out.push({ raw: { source, name: typeof declared === 'string' ? declared : baseName(file) }, value });
+  }
+  return out;
+}
+
 async function yamlFiles(dir: string): Promise<string[]> {
   try {
     const names = await readdir(dir);
@@ -99,6 +97,12 @@ async function yamlFiles(dir: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
+}
+
+/** Files in the order they were read, then top to bottom within each. */
+function sortByPlace(issues: ConfigIssue[], readOrder: string[]): ConfigIssue[] {
+  const fileOrder = new Map(readOrder.map((f, i) => [f, i]));
+  return [...issues].sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 const baseName = (file: string) => path.basename(file).replace(/\.ya?ml$/, '');

@@ -80,14 +80,15 @@ async function main(argv: string[]): Promise<number> {
     });
   program
     .command('manifest')
-    .description('write <file>.manifest.json for a dump: size, sha256, tables and row counts')
-    .argument('<dump-file>', 'mysqldump or pg_dump output (.sql, .sql.gz, custom-format .dump)')
+    .description('write <file>.manifest.json for a dump: size, sha256, tables, row counts (and checksums with --from-db)')
+    .argument('[dump-file]', 'mysqldump or pg_dump output (.sql, .sql.gz, custom-format .dump)')
+    .option('--from-db <dsn>', 'also read per-table checksums (read-only) from mysql://… or postgres://…; password from LIFEBOAT_DB_PASSWORD if the DSN has none')
     .option('--at <time>', 'consistent point of the backup (ISO time); default: time in the name or mtime')
     .option('--name-time <template>', 'read the time from the file name, e.g. "{YYYY}{MM}{DD}T{hh}{mm}{ss}Z"')
     .option('-o, --output <file>', "where to write ('-' for stdout)")
     .option('--force', 'replace an existing manifest')
-    .action(async (file: string, o) => {
-      exit = await manifestCommand(context(), file, { ...o, version: VERSION });
+    .action(async (file: string | undefined, o) => {
+      exit = await manifestCommand(context(), file, { ...o, version: VERSION, dbPassword: process.env.LIFEBOAT_DB_PASSWORD });
     });
   const ledger = program.command('ledger').description('the evidence ledger');
   ledger

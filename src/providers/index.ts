@@ -1,2 +1,3 @@
 export type { BackupCatalog, BackupInspector, BackupRef, Verdict, TimeSource } from './types.js';
 export * from './local/index.js';
+export * from './databases/index.js';

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+
+export const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root' };
+export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+
+export const uniqueDbName = (prefix = 'lb_test') => `${prefix}_${randomBytes(4).toString('hex')}`;
+
+/** A throwaway MariaDB database: created now, dropped by the returned cleanup. */
+export async function tempMariaDb(): Promise<{ name: string; conn: mysql.Connection; drop(): Promise<void> }> {
+  const name = uniqueDbName();
+  const admin = await mysql.createConnection({ ...MARIADB, multipleStatements: true });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  await admin.end();
+  const conn = await mysql.createConnection({ ...MARIADB, database: name, multipleStatements: true });
+  return {
+    name,
+    conn,
+    async drop() {
+      await conn.end();
+      const a = await mysql.createConnection(MARIADB);
+      await a.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await a.end();
+    },
+  };
+}
+
+/** A throwaway PostgreSQL database: created now, dropped by the returned cleanup. */
+export async function tempPostgresDb(): Promise<{ name: string; client: pg.Client; drop(): Promise<void> }> {
+  const name = uniqueDbName();
+  const admin = new pg.Client({ ...POSTGRES, database: 'postgres' });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const client = new pg.Client({ ...POSTGRES, database: name });
+  await client.connect();
+  return {
+    name,
+    client,
+    async drop() {
+      await client.end();
+      const a = new pg.Client({ ...POSTGRES, database: 'postgres' });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
