@@ -44,5 +44,6 @@ export function renderFreshness(results: readonly FreshnessResult[], counts: Rec
   const table = renderTable(['RESOURCE', 'REGION', 'NEWEST USABLE BACKUP (time from)', 'AGE', 'TARGET', 'STATUS', 'WHY'], rows);
   const parts = (Object.entries(counts) as [FreshnessStatus, number][]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`);
   const attention = results.filter((r) => r.status !== 'fresh').map((r) => paint(STATUS_STYLE[r.status], `! ${r.resource} is ${r.status}: ${r.reason}`));
-  return [table, '', `${results.length} resources: ${parts.join(', ') || 'none'}`, ...attention].join('\n');
+  const n = results.length;
+  return [table, '', `${n} resource${n === 1 ? '' : 's'}: ${parts.join(', ') || 'none'}`, ...attention].join('\n');
 }
