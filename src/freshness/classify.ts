@@ -17,6 +17,10 @@ export interface ClassifyInput {
   inspected: Inspected[];
 }
 
+function summary(b: BackupRef, nowMs: number): BackupSummary {
+  return { name: b.name, region: b.region, time: b.time.toISOString(), timeSource: b.timeSource, ageMs: nowMs - b.time.getTime(), size: b.size };
+}
+
 /**
  * The freshness rule, in one pure function. A newest backup that is unusable makes the
  * resource failing even when an older one is still within target: the backup job is
@@ -24,39 +28,49 @@ export interface ClassifyInput {
  */
 export function classify(input: ClassifyInput): FreshnessResult {
   const { now, rpoMs, graceMs, inspected } = input;
-  const base = {
+  const nowMs = now.getTime();
+  let status: FreshnessStatus;
+  let reason: string;
+  let newestUsable: BackupSummary | undefined;
+  let newest: FreshnessResult['newest'];
+
+  const usable = inspected.find((i) => i.verdict.usable);
+  if (usable) newestUsable = summary(usable.backup, nowMs);
+  const first = inspected[0];
+  if (input.total === 0 || !first) {
+    status = 'missing';
+    reason = 'no backup files found';
+  } else if (!first.verdict.usable) {
+    newest = { ...summary(first.backup, nowMs), problem: first.verdict.reason ?? 'unusable' };
+    const older = newestUsable ? `; newest usable ${newestUsable.name} is ${formatDuration(newestUsable.ageMs)} old` : '; no usable backup';
+    status = 'failing';
+    reason = `newest backup ${first.backup.name}: ${newest.problem}${older}`;
+  } else {
+    const age = newestUsable!.ageMs;
+    const target = `target ${formatDuration(rpoMs)}${graceMs ? ` + ${formatDuration(graceMs)} grace` : ''}`;
+    if (age < -5 * 60_000) {
+      status = 'fresh';
+      reason = `newest backup is dated ${formatDuration(-age)} in the future (clock skew?), ${target}`;
+    } else if (age > rpoMs + graceMs) {
+      status = 'stale';
+      reason = `newest usable backup is ${formatDuration(age)} old, over ${target}`;
+    } else {
+      status = 'fresh';
+      reason = `${formatDuration(Math.max(0, age))} old, within ${target}`;
+    }
+  }
+  const result: FreshnessResult = {
     resource: input.resource.id,
     kind: input.resource.kind,
     region: input.resource.region,
+    status,
+    reason,
     rpoMs,
     graceMs,
     backups: input.total,
     checkedAt: now.toISOString(),
   };
-  const summary = (b: BackupRef): BackupSummary => ({
-    name: b.name,
-    region: b.region,
-    time: b.time.toISOString(),
-    timeSource: b.timeSource,
-    ageMs: now.getTime() - b.time.getTime(),
-    size: b.size,
-  });
-  const result = (status: FreshnessStatus, reason: string, extra: Partial<FreshnessResult> = {}): FreshnessResult => ({ ...base, status, reason, ...extra });
-
-  if (input.total === 0) return result('missing', 'no backup files found');
-  const usable = inspected.find((i) => i.verdict.usable);
-  const first = inspected[0]!;
-  const newestUsable = usable ? summary(usable.backup) : undefined;
-  if (!first.verdict.usable) {
-    const newest = { ...summary(first.backup), problem: first.verdict.reason ?? 'unusable' };
-    const older = newestUsable ? `; newest usable ${newestUsable.name} is ${formatDuration(newestUsable.ageMs)} old` : '; no usable backup';
-    return result('failing', `newest backup ${first.backup.name}: ${newest.problem}${older}`, { newest, newestUsable });
-  }
-  const age = newestUsable!.ageMs;
-  const target = `target ${formatDuration(rpoMs)}${graceMs ? ` + ${formatDuration(graceMs)} grace` : ''}`;
-  if (age < -5 * 60_000) {
-    return result('fresh', `newest backup is dated ${formatDuration(-age)} in the future (clock skew?), ${target}`, { newestUsable });
-  }
-  if (age > rpoMs + graceMs) return result('stale', `newest usable backup is ${formatDuration(age)} old, over ${target}`, { newestUsable });
-  return result('fresh', `${formatDuration(Math.max(0, age))} old, within ${target}`, { newestUsable });
+  if (newestUsable) result.newestUsable = newestUsable;
+  if (newest) result.newest = newest;
+  return result;
 }

@@ -35,7 +35,9 @@ const DEFAULT_RPO_MS = 24 * 3_600_000;
 
 /** Checks every resource's newest usable backup against its RPO, with bounded concurrency. */
 export async function sweepFreshness(config: LoadedConfig, deps: SweepDeps, opts: SweepOptions = {}): Promise<{ results: FreshnessResult[]; stats: SweepStats }> {
-  const started = deps.clock.now().getTime();
+  // One "now" for the whole sweep: every age in a report is measured from the same instant.
+  const now = deps.clock.now();
+  const started = now.getTime();
   const stats: SweepStats = { resources: 0, backupsListed: 0, backupsInspected: 0, bytesInspected: 0, durationMs: 0 };
   const defaults = config.estate.defaults ?? {};
   const selected = opts.resources ? opts.resources.map((id) => config.resources.get(id)!).filter(Boolean) : [...config.resources.values()];
@@ -61,7 +63,7 @@ export async function sweepFreshness(config: LoadedConfig, deps: SweepDeps, opts
         }
         inspected.push({ backup, verdict });
       }
-      return classify({ resource, now: deps.clock.now(), rpoMs, graceMs, total: backups.length, inspected });
+      return classify({ resource, now, rpoMs, graceMs, total: backups.length, inspected });
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       deps.logger.warn({ resource: resource.id, err: messageOf(err) }, 'freshness: could not check resource');
@@ -74,7 +76,7 @@ export async function sweepFreshness(config: LoadedConfig, deps: SweepDeps, opts
         rpoMs,
         graceMs,
         backups: 0,
-        checkedAt: deps.clock.now().toISOString(),
+        checkedAt: now.toISOString(),
       };
     }
   };

@@ -1,2 +1,3 @@
 export { withFileLock } from './file-lock.js';
 export { writeFileAtomic } from './atomic-write.js';
+export { statFast, readdirFast, statIfExists } from './fast-fs.js';

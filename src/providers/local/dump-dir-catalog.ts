@@ -1,19 +1,26 @@
-import { readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import type { Resource } from '../../config/index.js';
 import { MANIFEST_SUFFIX } from '../../config/schemas/manifest.js';
 import { LifeboatError } from '../../domain/errors.js';
+import { readdirFast as readdir, statIfExists } from '../../fsutil/index.js';
 import { nameTimeParser } from '../../domain/name-time.js';
 import type { BackupCatalog, BackupRef } from '../types.js';
 import { DEFAULT_PATTERNS, globToRegExp } from './glob.js';
 import { readManifest, type ManifestRead } from './manifest-reader.js';
+
+interface ManifestEntry {
+  key: string;
+  read: ManifestRead;
+}
 
 /**
  * Backups of dump-dir resources: files in a folder of a local region. Listing costs a
  * readdir and a stat per file; manifests are re-read only when their size or mtime moves.
  */
 export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): BackupCatalog {
-  const manifestCache = new Map<string, { key: string; read: ManifestRead }>();
+  const manifestCache = new Map<string, ManifestEntry>();
+  const refCache = new Map<string, { size: number; mtimeMs: number; manifestEntry?: ManifestEntry; ref: BackupRef }>();
   const matchers = new Map<Resource, { patterns: RegExp[]; nameTime?: (n: string) => Date | undefined }>();
 
   const matcherFor = (r: Resource) => {
@@ -28,19 +35,14 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
     return m;
   };
 
-  const manifestFor = async (file: string): Promise<{ read?: ManifestRead; key: string }> => {
-    let st;
-    try {
-      st = await stat(file);
-    } catch {
-      return { key: '-' };
-    }
-    const key = `${st.size}:${st.mtimeMs}`;
-    const hit = manifestCache.get(file);
-    if (hit?.key === key) return hit;
-    const entry = { key, read: await readManifest(file) };
-    manifestCache.set(file, entry);
-    return entry;
+  /** Cached manifests by path, re-read only when the manifest's size or mtime moved. */
+  const refreshManifests = async (files: { path: string; st: Stats }[]) => {
+    const stale = files.filter(({ path: p, st }) => manifestCache.get(p)?.key !== `${st.size}:${st.mtimeMs}`);
+    await Promise.all(
+      stale.map(async ({ path: p, st }) => {
+        manifestCache.set(p, { key: `${st.size}:${st.mtimeMs}`, read: await readManifest(p) });
+      }),
+    );
   };
 
   return {
@@ -59,43 +61,50 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
       const { patterns, nameTime } = matcherFor(resource);
       const present = new Set(names);
       const candidates = names.filter((n) => !n.endsWith(MANIFEST_SUFFIX) && patterns.some((p) => p.test(n)));
-      const refs = await Promise.all(
-        candidates.map(async (name): Promise<BackupRef | undefined> => {
-          const location = path.join(dir, name);
-          let st;
-          try {
-            st = await stat(location);
-          } catch {
-            return undefined; // removed between readdir and stat: not a backup any more
-          }
-          if (!st.isFile()) return undefined;
-          const manifestPath = location + MANIFEST_SUFFIX;
-          const m = present.has(name + MANIFEST_SUFFIX) ? await manifestFor(manifestPath) : { key: '-' };
-          const manifest = m.read?.manifest;
-          const fromName = nameTime?.(name);
-          const [time, timeSource] = manifest?.consistentPoint
-            ? [new Date(manifest.consistentPoint), 'manifest' as const]
-            : fromName
-              ? [fromName, 'name' as const]
-              : [st.mtime, 'mtime' as const];
-          return {
-            resourceId: resource.id,
-            region: resource.region,
-            location,
-            name,
-            size: st.size,
-            modifiedAt: st.mtime,
-            time,
-            timeSource,
-            manifest,
-            manifestError: m.read?.error,
-            fingerprint: `${st.size}:${st.mtimeMs}:${m.key}`,
-          };
-        }),
-      );
-      return refs
-        .filter((r): r is BackupRef => r !== undefined)
-        .sort((a, b) => b.time.getTime() - a.time.getTime() || (a.name < b.name ? 1 : -1));
+      const manifests = candidates.filter((n) => present.has(n + MANIFEST_SUFFIX)).map((n) => n + MANIFEST_SUFFIX);
+      // One batch of stats for the folder, as a plain readdir+stat would do; a file removed
+      // since the readdir simply drops out.
+      const toStat = [...candidates, ...manifests];
+      const stats = await Promise.all(toStat.map((n) => statIfExists(path.join(dir, n))));
+      const statOf = new Map(toStat.map((n, i) => [n, stats[i]]));
+      await refreshManifests(manifests.flatMap((n) => (statOf.get(n) ? [{ path: path.join(dir, n), st: statOf.get(n)! }] : [])));
+
+      const refs: BackupRef[] = [];
+      for (const name of candidates) {
+        const st = statOf.get(name);
+        if (!st?.isFile()) continue;
+        const location = path.join(dir, name);
+        const m = statOf.get(name + MANIFEST_SUFFIX) ? manifestCache.get(location + MANIFEST_SUFFIX) : undefined;
+        // Unchanged since the last listing: hand back the same object, so a repeated sweep allocates next to nothing.
+        const prev = refCache.get(location);
+        if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs && prev.manifestEntry === m && prev.ref.resourceId === resource.id) {
+          refs.push(prev.ref);
+          continue;
+        }
+        const manifest = m?.read.manifest;
+        const fromName = nameTime?.(name);
+        const [time, timeSource] = manifest?.consistentPoint
+          ? [new Date(manifest.consistentPoint), 'manifest' as const]
+          : fromName
+            ? [fromName, 'name' as const]
+            : [new Date(st.mtimeMs), 'mtime' as const];
+        const ref: BackupRef = {
+          resourceId: resource.id,
+          region: resource.region,
+          location,
+          name,
+          size: st.size,
+          modifiedAt: new Date(st.mtimeMs),
+          time,
+          timeSource,
+          manifest,
+          manifestError: m?.read.error,
+          fingerprint: `${st.size}:${st.mtimeMs}:${m?.key ?? '-'}`,
+        };
+        refCache.set(location, { size: st.size, mtimeMs: st.mtimeMs, manifestEntry: m, ref });
+        refs.push(ref);
+      }
+      return refs.sort((a, b) => b.time.getTime() - a.time.getTime() || (a.name < b.name ? 1 : -1));
     },
   };
 }
