@@ -1,4 +1,4 @@
-import type { Manifest } from '../config/schemas/manifest.js';
+import type { Manifest } from '../config/index.js';
 import type { DatabaseSnapshot } from '../providers/index.js';
 
 export interface MergeNote {

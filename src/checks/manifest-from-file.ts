@@ -4,9 +4,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Manifest } from '../config/schemas/manifest.js';
-import { LifeboatError } from '../domain/errors.js';
-import { nameTimeParser } from '../domain/name-time.js';
+import type { Manifest } from '../config/index.js';
+import { LifeboatError, nameTimeParser } from '../domain/index.js';
 import { openDumpText, sniffDump } from '../providers/index.js';
 import { scanDump, type DumpScan } from './dump-scan.js';
 

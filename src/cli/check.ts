@@ -1,5 +1,5 @@
 import { formatDuration, loadConfig } from '../config/index.js';
-import { LifeboatError } from '../domain/errors.js';
+import { LifeboatError } from '../domain/index.js';
 import { recordFreshness, sweepFreshness, type FreshnessResult, type FreshnessStatus } from '../freshness/index.js';
 import { EXIT, type CliContext } from './context.js';
 import { painter, renderTable } from './output.js';

@@ -1,7 +1,6 @@
-import type { Clock } from '../domain/clock.js';
-import type { Logger } from '../domain/logger.js';
+import type { Clock, Logger } from '../domain/index.js';
 import type { LoadedConfig } from '../config/index.js';
-import type { Runtime } from '../main/runtime.js';
+import type { Runtime } from '../jobs/index.js';
 
 /** What every command gets from the composition root; commands never read process.env themselves. */
 export interface CliContext {

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { manifestFromFile, manifestFromSnapshot, mergeSnapshot } from '../checks/index.js';
-import { MANIFEST_SUFFIX, type Manifest } from '../config/schemas/manifest.js';
-import { LifeboatError } from '../domain/errors.js';
+import { MANIFEST_SUFFIX, type Manifest } from '../config/index.js';
+import { LifeboatError } from '../domain/index.js';
 import { writeFileAtomic } from '../fsutil/index.js';
 import { createDatabaseReader, parseDsn } from '../providers/index.js';
 import { EXIT, type CliContext } from './context.js';

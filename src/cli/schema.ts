@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { FILE_KINDS, jsonSchemaFor, type FileKind } from '../config/index.js';
-import { manifestSchema } from '../config/schemas/manifest.js';
-import { LifeboatError } from '../domain/errors.js';
+import { FILE_KINDS, jsonSchemaFor, type FileKind, manifestSchema } from '../config/index.js';
+import { LifeboatError } from '../domain/index.js';
 import { EXIT, type CliContext } from './context.js';
 
 /** lifeboat schema: JSON Schema per file kind, for editors (yaml-language-server) to autocomplete. */

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/index.js';
 import { writeDemoBackups } from '../demo/index.js';
 import { recordFreshness, sweepFreshness } from '../freshness/index.js';
-import { startCronScheduler } from '../scheduling/cron-scheduler.js';
+import { startCronScheduler } from '../scheduling/index.js';
 import { countByStatus, renderFreshness } from './check.js';
 import { EXIT, type CliContext } from './context.js';
 

@@ -1,4 +1,4 @@
-import { LifeboatError } from '../domain/errors.js';
+import { LifeboatError } from '../domain/index.js';
 
 /** One thing wrong in one file, located well enough for an editor to jump to it. */
 export interface ConfigIssue {

@@ -6,3 +6,4 @@ export type { Estate, Resource, Region, Sandbox } from './schemas/estate.js';
 export type { Drill } from './schemas/drill.js';
 export type { Schedule } from './schemas/schedule.js';
 export { JOB_KINDS } from './schemas/schedule.js';
+export { manifestSchema, MANIFEST_SUFFIX, type Manifest } from './schemas/manifest.js';

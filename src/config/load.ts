@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { LifeboatError } from '../domain/errors.js';
+import { LifeboatError } from '../domain/index.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { checkCrossReferences, type RawFile } from './cross-refs.js';
 import { deepFreeze } from './deep-freeze.js';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { FILE_KINDS, jsonSchemaFor, type FileKind } from '../config/index.js';
-import { manifestSchema } from '../config/schemas/manifest.js';
+import { FILE_KINDS, jsonSchemaFor, type FileKind, manifestSchema } from '../config/index.js';
 
 type Js = {
   type?: string | string[];

@@ -1,8 +1,5 @@
 import type { LoadedConfig, Resource } from '../config/index.js';
-import type { Clock } from '../domain/clock.js';
-import { messageOf } from '../domain/errors.js';
-import type { Logger } from '../domain/logger.js';
-import { mapLimit } from '../domain/map-limit.js';
+import { type Clock, messageOf, type Logger, mapLimit } from '../domain/index.js';
 import type { BackupCatalog, BackupInspector } from '../providers/index.js';
 import { classify, type Inspected } from './classify.js';
 import type { FreshnessResult } from './types.js';

@@ -1,6 +1,6 @@
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { LifeboatError } from '../domain/errors.js';
+import { LifeboatError } from '../domain/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

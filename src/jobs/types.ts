@@ -1,5 +1,13 @@
-import type { Schedule } from '../config/index.js';
-import type { Runtime } from '../main/runtime.js';
+import type { LoadedConfig, Schedule } from '../config/index.js';
+import type { SweepDeps } from '../freshness/index.js';
+import type { Ledger } from '../ledger/index.js';
+
+/** Everything a job needs for one loaded config: providers, ledger, clock, logger. Built by the composition root. */
+export interface Runtime extends SweepDeps {
+  config: LoadedConfig;
+  ledger: Ledger;
+  close(): Promise<void>;
+}
 
 /** What a job handler gets: the same whether node-cron, BullMQ or the CLI triggered it. */
 export interface JobContext {

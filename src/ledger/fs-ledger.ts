@@ -1,8 +1,6 @@
 import { mkdir, open, readdir, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Clock } from '../domain/clock.js';
-import { LifeboatError } from '../domain/errors.js';
-import type { Logger } from '../domain/logger.js';
+import { type Clock, LifeboatError, type Logger } from '../domain/index.js';
 import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
 import type { Ledger, VerifyReport } from './ledger.js';
 import { GENESIS_HASH, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';

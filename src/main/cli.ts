@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { checkCommand } from '../cli/check.js';
-import type { CliContext } from '../cli/context.js';
-import { ledgerVerifyCommand } from '../cli/ledger-verify.js';
-import { manifestCommand } from '../cli/manifest.js';
-import { schemaCommand } from '../cli/schema.js';
-import { startCommand } from '../cli/start.js';
-import { validateCommand } from '../cli/validate.js';
+import { checkCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
 import { ConfigError } from '../config/index.js';
-import { systemClock } from '../domain/clock.js';
-import { exitCodeOf, messageOf } from '../domain/errors.js';
+import { exitCodeOf, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { createRuntime } from './runtime.js';
 

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { renderConfigReference, replaceReference } from '../docs/config-reference.js';
+import { renderConfigReference, replaceReference } from '../docs/index.js';
 
 /** npm run docs: regenerates the README's config reference from the schemas. */
 const file = new URL('../../../README.md', import.meta.url);

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import pretty from 'pino-pretty';
-import type { Logger } from '../domain/logger.js';
+import type { Logger } from '../domain/index.js';
 
 export type LogFormat = 'pretty' | 'json';
 

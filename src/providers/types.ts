@@ -1,5 +1,4 @@
-import type { Resource } from '../config/index.js';
-import type { Manifest } from '../config/schemas/manifest.js';
+import type { Resource, Manifest } from '../config/index.js';
 
 export type TimeSource = 'manifest' | 'name' | 'mtime';
 

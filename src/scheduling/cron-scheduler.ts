@@ -1,9 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Schedule } from '../config/index.js';
-import { messageOf } from '../domain/errors.js';
-import type { Logger } from '../domain/logger.js';
-import { JOB_HANDLERS, type JobContext } from '../jobs/index.js';
-import type { Runtime } from '../main/runtime.js';
+import { messageOf, type Logger } from '../domain/index.js';
+import { JOB_HANDLERS, type JobContext, type Runtime } from '../jobs/index.js';
 
 export interface EmbeddedScheduler {
   /** Runs one schedule now, outside its cron (used at start-up). */

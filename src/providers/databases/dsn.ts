@@ -1,4 +1,4 @@
-import { LifeboatError } from '../../domain/errors.js';
+import { LifeboatError } from '../../domain/index.js';
 import type { Dsn } from './types.js';
 
 /** Parses mysql://user[:password]@host[:port]/db and postgres(ql)://…; a clear error otherwise. */

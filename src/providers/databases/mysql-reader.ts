@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { CHECKSUM_ALGORITHM, mysqlChecksumQuery, type ColumnInfo } from './canonical-checksum.js';
-import { LifeboatError } from '../../domain/errors.js';
+import { LifeboatError } from '../../domain/index.js';
 import type { DatabaseReader, DatabaseSnapshot, Dsn } from './types.js';
 
 /** Reads row counts and checksums from MySQL/MariaDB inside one READ ONLY consistent-snapshot transaction. */

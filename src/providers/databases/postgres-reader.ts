@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { CHECKSUM_ALGORITHM, postgresChecksumQuery } from './canonical-checksum.js';
-import { LifeboatError } from '../../domain/errors.js';
+import { LifeboatError } from '../../domain/index.js';
 import { groupColumns } from './mysql-reader.js';
 import type { DatabaseReader, DatabaseSnapshot, Dsn } from './types.js';
 

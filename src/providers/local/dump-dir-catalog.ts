@@ -1,10 +1,8 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import type { Resource } from '../../config/index.js';
-import { MANIFEST_SUFFIX } from '../../config/schemas/manifest.js';
-import { LifeboatError } from '../../domain/errors.js';
+import { type Resource, MANIFEST_SUFFIX } from '../../config/index.js';
+import { LifeboatError, nameTimeParser } from '../../domain/index.js';
 import { readdirFast as readdir, statIfExists } from '../../fsutil/index.js';
-import { nameTimeParser } from '../../domain/name-time.js';
 import type { BackupCatalog, BackupRef } from '../types.js';
 import { DEFAULT_PATTERNS, globToRegExp } from './glob.js';
 import { readManifest, type ManifestRead } from './manifest-reader.js';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const gunzipAsync = promisify(gunzip);
-import type { Clock } from '../../domain/clock.js';
+import type { Clock } from '../../domain/index.js';
 import type { BackupInspector, BackupRef, Verdict } from '../types.js';
 
 const PGDMP_MAGIC = Buffer.from('PGDMP');

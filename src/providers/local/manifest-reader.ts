@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { manifestSchema, type Manifest } from '../../config/schemas/manifest.js';
+import { manifestSchema, type Manifest } from '../../config/index.js';
 
 export type ManifestRead = { manifest: Manifest; error?: undefined } | { manifest?: undefined; error: string };
 

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { LifeboatError } from '../../domain/errors.js';
+import { LifeboatError } from '../../domain/index.js';
 
 export type DumpEncoding = 'sql' | 'sql.gz' | 'pg-custom';
 

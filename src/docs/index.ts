@@ -1,0 +1,1 @@
+export { renderConfigReference, replaceReference, REFERENCE_START, REFERENCE_END } from './config-reference.js';

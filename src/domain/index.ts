@@ -1,0 +1,5 @@
+export { systemClock, fixedClock, type Clock } from './clock.js';
+export { ErrorCodes, LifeboatError, exitCodeOf, messageOf, type ErrorCode } from './errors.js';
+export { silentLogger, type Logger } from './logger.js';
+export { mapLimit } from './map-limit.js';
+export { nameTimeParser, wallTimeToUtc } from './name-time.js';

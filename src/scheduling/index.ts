@@ -1,0 +1,1 @@
+export { startCronScheduler, type EmbeddedScheduler } from './cron-scheduler.js';
