@@ -9,6 +9,8 @@ export interface CliContext {
   configPath: string;
   out: (text: string) => void;
   signal: AbortSignal;
+  /** The environment, handed in by the composition root (secrets are resolved from it). */
+  env: Readonly<Record<string, string | undefined>>;
   /** Providers and ledger for a loaded config, built by the composition root. */
   openRuntime(config: LoadedConfig): Promise<Runtime>;
 }

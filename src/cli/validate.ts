@@ -1,11 +1,14 @@
-import { loadConfig } from '../config/index.js';
+import { loadConfig, unresolvedSecrets } from '../config/index.js';
 import { EXIT, type CliContext } from './context.js';
 
 /** lifeboat validate: the whole tree or a ConfigError (thrown, printed by the root with exit 2). */
 export async function validateCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
+  // Missing secrets are not config errors (this machine may not hold production's), but worth a warning.
+  const missingSecrets = await unresolvedSecrets(config.estate, ctx.env, config.baseDir);
   const summary = {
     valid: true,
+    missingSecrets,
     estate: config.estateFile,
     regions: Object.keys(config.estate.regions).length,
     resources: config.resources.size,
@@ -13,6 +16,9 @@ export async function validateCommand(ctx: CliContext, opts: { json?: boolean })
     schedules: config.schedules.size,
   };
   if (opts.json) ctx.out(JSON.stringify(summary, null, 2));
-  else ctx.out(`valid: ${summary.regions} regions, ${summary.resources} resources, ${summary.drills} drills, ${summary.schedules} schedules`);
+  else {
+    ctx.out(`valid: ${summary.regions} regions, ${summary.resources} resources, ${summary.drills} drills, ${summary.schedules} schedules`);
+    for (const m of missingSecrets) ctx.out(`warning: ${m}`);
+  }
   return EXIT.ok;
 }

@@ -7,3 +7,5 @@ export type { Drill } from './schemas/drill.js';
 export type { Schedule } from './schemas/schedule.js';
 export { JOB_KINDS } from './schemas/schedule.js';
 export { manifestSchema, MANIFEST_SUFFIX, type Manifest } from './schemas/manifest.js';
+export { resolveSecret, secretRefsOf, unresolvedSecrets, type Env } from './secrets.js';
+export type { SecretRef } from './schemas/common.js';

@@ -38,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       configPath: g.config,
       out: (text) => process.stdout.write(`${text}\n`),
       signal: abort.signal,
+      env: process.env,
       openRuntime: (config) => createRuntime(config, { clock: systemClock, logger }),
     };
   };

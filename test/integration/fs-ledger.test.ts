@@ -97,3 +97,30 @@ describe('filesystem ledger', () => {
     expect(report.problems.map((p) => `line ${p.position}: ${p.kind}: ${p.message}`).join('\n')).toMatch(expected);
   });
 });
+
+describe('filesystem ledger under a real crash', () => {
+  it('survives SIGKILL of a writer mid-stream: earlier records intact, next append continues the chain', async () => {
+    const dir = await tmp();
+    const script = `
+      import { createFsLedger } from ${JSON.stringify(path.join(REPO_ROOT, 'dist/src/ledger/index.js'))};
+      const l = createFsLedger({ dir: process.argv[1], clock: { now: () => new Date() }, logger: { warn() {}, info() {}, debug() {}, error() {}, child() { return this; } } });
+      const big = 'x'.repeat(200000);
+      for (let i = 0; ; i++) { await l.append({ type: 'crash-test', subject: 'w', data: { i, big } }); if (i === 3) process.stdout.write('ready\\n'); }
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.on('data', () => resolve()));
+    await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+
+    const ledger = open(dir);
+    const before = await ledger.verify();
+    expect(before.ok).toBe(true);
+    expect(before.records).toBeGreaterThanOrEqual(4);
+    const next = await ledger.append({ type: 'after-kill', subject: 'x', data: {} });
+    const after = await ledger.verify();
+    expect(after.ok).toBe(true);
+    expect(next.seq).toBe(after.headSeq);
+    expect(after.records).toBeGreaterThan(before.records);
+  });
+});

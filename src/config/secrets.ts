@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LifeboatError } from '../domain/index.js';
+import type { SecretRef } from './schemas/common.js';
+import type { Estate } from './schemas/estate.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads a secret from where its reference points. Errors name the profile, the field and
+ * the variable or file, never the value. A trailing newline in a secret file is dropped,
+ * as editors and `echo` add one.
+ */
+export async function resolveSecret(ref: SecretRef, where: string, env: Env, baseDir: string): Promise<string> {
+  if ('env' in ref) {
+    const v = env[ref.env];
+    if (v === undefined || v === '') throw new LifeboatError('SECRET_UNAVAILABLE', `${where}: environment variable ${ref.env} is not set`);
+    return v;
+  }
+  const file = path.resolve(baseDir, ref.file);
+  try {
+    return (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new LifeboatError('SECRET_UNAVAILABLE', `${where}: cannot read secret file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+/** Every secret reference in the estate, with where it is, so a run can say up front which are missing. */
+export function secretRefsOf(estate: Estate): { where: string; ref: SecretRef }[] {
+  const out: { where: string; ref: SecretRef }[] = [];
+  const isRef = (v: unknown): v is SecretRef => !!v && typeof v === 'object' && ('env' in v || 'file' in v);
+  const walk = (prefix: string, obj: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(obj)) if (isRef(v)) out.push({ where: `${prefix}.${k}`, ref: v });
+  };
+  for (const [name, c] of Object.entries(estate.credentials ?? {})) walk(`credentials.${name}`, c as Record<string, unknown>);
+  for (const [name, r] of Object.entries(estate.alertRoutes ?? {})) walk(`alertRoutes.${name}`, r as Record<string, unknown>);
+  return out;
+}
+
+/** The references that cannot be resolved here and now; an empty list when all can. */
+export async function unresolvedSecrets(estate: Estate, env: Env, baseDir: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const { where, ref } of secretRefsOf(estate)) {
+    await resolveSecret(ref, where, env, baseDir).catch((err: Error) => problems.push(err.message));
+  }
+  return problems;
+}
