@@ -8,6 +8,8 @@ export interface CliContext {
   logger: Logger;
   configPath: string;
   out: (text: string) => void;
+  /** A transient status line for people (progress); nothing when not on a terminal. */
+  progress: (text: string) => void;
   signal: AbortSignal;
   /** The environment, handed in by the composition root (secrets are resolved from it). */
   env: Readonly<Record<string, string | undefined>>;

@@ -5,3 +5,5 @@ export { manifestCommand } from './manifest.js';
 export { schemaCommand } from './schema.js';
 export { startCommand } from './start.js';
 export { validateCommand } from './validate.js';
+export { drillListCommand, drillRunCommand, drillShowCommand, drillHistoryCommand } from './drill.js';
+export { sandboxSweepCommand } from './sandbox-sweep.js';

@@ -40,6 +40,11 @@ export function checkCrossReferences(estate: RawFile, drills: RawFile[], schedul
     }
     const region = str(r.region);
     if (region !== undefined && !regions.includes(region)) at(estate.source, ['resources', i, 'region'], `unknown region "${region}": ${oneOf(regions)}`);
+    const source = isObj(r.source) ? r.source : undefined;
+    for (const field of ['credentials', 'canaryCredentials']) {
+      const profile = source ? str(source[field]) : undefined;
+      if (profile !== undefined && !isObj(credentials[profile])) at(estate.source, ['resources', i, 'source', field], `unknown credential profile "${profile}": ${oneOf(Object.keys(credentials))}`);
+    }
     const route = str(r.alertRoute);
     if (route !== undefined && !routes.includes(route)) at(estate.source, ['resources', i, 'alertRoute'], `unknown alert route "${route}": ${oneOf(routes)}`);
   });

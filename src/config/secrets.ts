@@ -14,7 +14,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export async function resolveSecret(ref: SecretRef, where: string, env: Env, baseDir: string): Promise<string> {
   if ('env' in ref) {
     const v = env[ref.env];
-    if (v === undefined || v === '') throw new LifeboatError('SECRET_UNAVAILABLE', `${where}: environment variable ${ref.env} is not set`);
+    // Set but empty is a choice (local test servers); unset is a mistake.
+    if (v === undefined) throw new LifeboatError('SECRET_UNAVAILABLE', `${where}: environment variable ${ref.env} is not set`);
     return v;
   }
   const file = path.resolve(baseDir, ref.file);

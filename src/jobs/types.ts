@@ -1,11 +1,9 @@
-import type { LoadedConfig, Schedule } from '../config/index.js';
+import type { Schedule } from '../config/index.js';
+import type { DrillDeps } from '../drills/index.js';
 import type { SweepDeps } from '../freshness/index.js';
-import type { Ledger } from '../ledger/index.js';
 
 /** Everything a job needs for one loaded config: providers, ledger, clock, logger. Built by the composition root. */
-export interface Runtime extends SweepDeps {
-  config: LoadedConfig;
-  ledger: Ledger;
+export interface Runtime extends SweepDeps, Omit<DrillDeps, 'signal' | 'onProgress'> {
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { checkCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
+import { checkCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
 import { ConfigError } from '../config/index.js';
 import { exitCodeOf, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
@@ -37,9 +37,13 @@ async function main(argv: string[]): Promise<number> {
       logger,
       configPath: g.config,
       out: (text) => process.stdout.write(`${text}\n`),
+      progress: (text) => {
+        if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
+        else if (text) logger.info(text);
+      },
       signal: abort.signal,
       env: process.env,
-      openRuntime: (config) => createRuntime(config, { clock: systemClock, logger }),
+      openRuntime: (config) => createRuntime(config, { clock: systemClock, logger, env: process.env }),
     };
   };
 
@@ -84,6 +88,49 @@ async function main(argv: string[]): Promise<number> {
     .action(async (file: string | undefined, o) => {
       exit = await manifestCommand(context(), file, { ...o, version: VERSION, dbPassword: process.env.LIFEBOAT_DB_PASSWORD });
     });
+  const drill = program.command('drill').description('restore drills');
+  drill
+    .command('list')
+    .description('the drills in drills/')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      exit = await drillListCommand(context(), o);
+    });
+  drill
+    .command('run')
+    .description('restore, verify and score one drill; exit 0 passed, 1 failed, 2 config error, 3 infrastructure error')
+    .argument('<name>', 'drill name')
+    .option('--dry-run', 'check readiness only: backup usable, sandbox reachable with rights, guard passes; writes nothing')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, o) => {
+      exit = await drillRunCommand(context(), name, o);
+    });
+  drill
+    .command('show')
+    .description('one run: targets vs achieved, phases, checks')
+    .argument('<run-id>')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o) => {
+      exit = await drillShowCommand(context(), id, o);
+    });
+  drill
+    .command('history')
+    .description('RTO, RPO and completeness of a drill over time')
+    .argument('<name>')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, o) => {
+      exit = await drillHistoryCommand(context(), name, o);
+    });
+  program
+    .command('sandbox')
+    .description('drill sandboxes')
+    .command('sweep')
+    .description('tear down sandboxes left behind by drills that died')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      exit = await sandboxSweepCommand(context(), o);
+    });
+
   const ledger = program.command('ledger').description('the evidence ledger');
   ledger
     .command('verify')

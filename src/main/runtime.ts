@@ -1,18 +1,27 @@
 import path from 'node:path';
-import type { LoadedConfig } from '../config/index.js';
+import { lookup } from 'node:dns/promises';
+import type { Env, LoadedConfig } from '../config/index.js';
+import { createRunStore } from '../drills/index.js';
 import type { Clock, Logger } from '../domain/index.js';
 import { openVerdictCache } from '../freshness/index.js';
 import type { Runtime } from '../jobs/index.js';
 import { createFsLedger } from '../ledger/index.js';
-import { createDumpDirCatalog, createFileInspector } from '../providers/index.js';
+import { createDumpDirCatalog, createFileInspector, createLeaseStore } from '../providers/index.js';
+import { sandboxFactory } from './sandbox-factory.js';
 
-/** Wires the embedded-mode parts for a loaded config: local providers and the filesystem ledger. */
-export async function createRuntime(config: LoadedConfig, base: { clock: Clock; logger: Logger }): Promise<Runtime> {
+/** Wires the embedded-mode parts for a loaded config: local providers, sandboxes and the filesystem ledger. */
+export async function createRuntime(config: LoadedConfig, base: { clock: Clock; logger: Logger; env?: Env }): Promise<Runtime> {
   const ledger = createFsLedger({ dir: config.ledgerDir, clock: base.clock, logger: base.logger });
   return {
-    ...base,
+    clock: base.clock,
+    logger: base.logger,
     config,
     ledger,
+    leases: createLeaseStore(path.join(config.stateDir, 'leases')),
+    runs: createRunStore(path.join(config.stateDir, 'runs')),
+    sandbox: sandboxFactory(config, base.env ?? {}),
+    resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    random: Math.random,
     catalog: createDumpDirCatalog(config.regionRoots),
     inspector: createFileInspector(base.clock),
     verdicts: await openVerdictCache(path.join(config.stateDir, 'verdicts.json')),

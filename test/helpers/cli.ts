@@ -12,11 +12,13 @@ export interface CliResult {
 }
 
 /** Runs the built lifeboat binary as a user would. */
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

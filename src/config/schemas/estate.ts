@@ -29,6 +29,18 @@ const targetsShape = {
   completeness: ratioSchema.optional().meta({ description: 'Min completeness ratio a drill must reach.' }),
 };
 
+/** The production database a resource's dumps come from: what the sandbox guard protects and the canary writes to. */
+const databaseSourceSchema = z
+  .strictObject({
+    engine: z.enum(['mysql', 'postgres']),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).optional(),
+    database: z.string().min(1),
+    credentials: idSchema.optional().meta({ description: 'Read-only profile (kind: database) for lifeboat manifest --from-db.' }),
+    canaryCredentials: idSchema.optional().meta({ description: 'Profile that may only INSERT into the canary table.' }),
+  })
+  .meta({ description: 'The production database these backups come from: the sandbox guard refuses any sandbox on it.' });
+
 const dumpDirResourceSchema = z.strictObject({
   id: idSchema,
   kind: z.literal('dump-dir'),
@@ -48,6 +60,7 @@ const dumpDirResourceSchema = z.strictObject({
   owner: z.string().optional(),
   alertRoute: idSchema.optional(),
   description: z.string().optional(),
+  source: databaseSourceSchema.optional(),
   ...targetsShape,
 });
 export const resourceSchema = z.discriminatedUnion('kind', [dumpDirResourceSchema]);
@@ -61,7 +74,11 @@ const serverSandboxShape = {
 export const sandboxSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('pglite'), dataDir: z.string().optional(), description: z.string().optional() }),
   z.strictObject({ kind: z.literal('mysql'), ...serverSandboxShape }),
-  z.strictObject({ kind: z.literal('postgres'), ...serverSandboxShape }),
+  z.strictObject({
+    kind: z.literal('postgres'),
+    ...serverSandboxShape,
+    adminDatabase: z.string().optional().meta({ description: 'Database the admin connects to (default postgres).' }),
+  }),
 ]);
 
 const routeCommon = { description: z.string().optional(), repeat: durationSchema.optional() };
@@ -108,3 +125,4 @@ export type Estate = z.output<typeof estateSchema>;
 export type Resource = z.output<typeof resourceSchema>;
 export type Region = z.output<typeof regionSchema>;
 export type Sandbox = z.output<typeof sandboxSchema>;
+export type DatabaseSource = z.output<typeof databaseSourceSchema>;

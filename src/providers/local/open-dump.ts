@@ -26,10 +26,21 @@ export async function sniffDump(file: string): Promise<DumpEncoding> {
  * pg_dump custom archive is turned into SQL by pg_restore (it is the only reader of
  * that format that stays correct across PostgreSQL versions).
  */
-export async function openDumpText(file: string): Promise<Readable> {
+export async function openDumpText(file: string, onRead?: (bytes: number) => void): Promise<Readable> {
   const encoding = await sniffDump(file);
-  if (encoding === 'sql') return createReadStream(file);
-  if (encoding === 'sql.gz') return createReadStream(file).pipe(createGunzip());
+  const raw = () => {
+    const s = createReadStream(file, { highWaterMark: 1 << 20 });
+    if (onRead) s.on('data', (c) => onRead((c as Buffer).length));
+    return s;
+  };
+  if (encoding === 'sql') return raw();
+  if (encoding === 'sql.gz') {
+    const source = raw();
+    const inflated = source.pipe(createGunzip());
+    // A read error or a truncated archive must fail the consumer, not just end the text early.
+    source.on('error', (err) => inflated.destroy(err));
+    return inflated;
+  }
   const child = spawn('pg_restore', ['--file=-', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   // The text ends only once pg_restore has exited cleanly, so a failure is never mistaken for a short dump.
   const text = new PassThrough();

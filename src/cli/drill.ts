@@ -1,0 +1,69 @@
+import { loadConfig } from '../config/index.js';
+import { dryRunDrill, runDrill, type DrillRun } from '../drills/index.js';
+import { LifeboatError } from '../domain/index.js';
+import { EXIT, type CliContext } from './context.js';
+import { renderHistory, renderRun } from './drill-format.js';
+import { renderTable } from './output.js';
+
+export async function drillListCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+  const config = await loadConfig(ctx.configPath);
+  const rows = [...config.drills.values()].map((d) => ({ name: d.name, resource: d.resource, sandbox: d.sandbox, backup: d.backup, cadence: d.cadence ?? null, file: d.file }));
+  if (opts.json) ctx.out(JSON.stringify(rows, null, 2));
+  else ctx.out(renderTable(['DRILL', 'RESOURCE', 'SANDBOX', 'BACKUP', 'CADENCE'], rows.map((r) => [r.name, r.resource, r.sandbox, JSON.stringify(r.backup), typeof r.cadence === 'string' ? r.cadence : r.cadence ? r.cadence.cron : '-'])));
+  return EXIT.ok;
+}
+
+/** lifeboat drill run NAME: exit 0 passed, 1 a target or check failed, 2 config error, 3 infrastructure error. */
+export async function drillRunCommand(ctx: CliContext, name: string, opts: { json?: boolean; dryRun?: boolean }): Promise<number> {
+  const config = await loadConfig(ctx.configPath);
+  if (!config.drills.has(name)) throw new LifeboatError('USAGE', `unknown drill ${name}: expected one of ${[...config.drills.keys()].join(', ') || '(none defined)'}`);
+  const rt = await ctx.openRuntime(config);
+  try {
+    if (opts.dryRun) {
+      const r = await dryRunDrill(name, { ...rt, signal: ctx.signal });
+      if (opts.json) ctx.out(JSON.stringify(r, null, 2));
+      else ctx.out([`drill ${name}: ${r.ready ? 'ready' : 'NOT READY'}`, ...r.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'));
+      return r.ready ? EXIT.ok : EXIT.targetFailed;
+    }
+    let lastShown = 0;
+    const run = await runDrill(name, {
+      ...rt,
+      signal: ctx.signal,
+      onProgress: ({ bytes, total }) => {
+        const now = Date.now();
+        if (now - lastShown < 1000 && bytes < total) return;
+        lastShown = now;
+        ctx.progress(`restoring ${(bytes / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB (${total ? Math.floor((bytes / total) * 100) : 100}%)`);
+      },
+    });
+    ctx.progress('');
+    ctx.out(opts.json ? JSON.stringify(run, null, 2) : renderRun(run));
+    return exitFor(run);
+  } finally {
+    await rt.close();
+  }
+}
+
+export function exitFor(run: DrillRun): number {
+  return run.phase === 'passed' ? EXIT.ok : run.phase === 'failed' ? EXIT.targetFailed : EXIT.infrastructure;
+}
+
+export async function drillShowCommand(ctx: CliContext, runId: string, opts: { json?: boolean }): Promise<number> {
+  const config = await loadConfig(ctx.configPath);
+  const rt = await ctx.openRuntime(config);
+  const run = await rt.runs.get(runId);
+  if (!run) throw new LifeboatError('USAGE', `no drill run ${runId}`);
+  ctx.out(opts.json ? JSON.stringify(run, null, 2) : renderRun(run));
+  return EXIT.ok;
+}
+
+export async function drillHistoryCommand(ctx: CliContext, name: string, opts: { json?: boolean }): Promise<number> {
+  const config = await loadConfig(ctx.configPath);
+  if (!config.drills.has(name)) throw new LifeboatError('USAGE', `unknown drill ${name}`);
+  const rt = await ctx.openRuntime(config);
+  const runs = await rt.runs.list({ drill: name });
+  if (opts.json) {
+    ctx.out(JSON.stringify(runs.map((r) => ({ runId: r.runId, startedAt: r.startedAt, phase: r.phase, score: r.score?.score ?? null, rtoMs: r.score?.rto.achieved ?? null, rpoMs: r.score?.rpo.achieved ?? null, completeness: r.score?.completeness.achieved ?? null, backup: r.backup?.name ?? null })), null, 2));
+  } else ctx.out(runs.length ? renderHistory(runs) : `no runs of ${name} yet`);
+  return EXIT.ok;
+}

@@ -1,0 +1,42 @@
+import { messageOf } from '../domain/index.js';
+import { engineOfDump } from './engine-of-dump.js';
+import { guardSandbox } from './guard.js';
+import type { DrillDeps } from './run-drill.js';
+import { selectBackup } from './select-backup.js';
+
+export interface Readiness {
+  drill: string;
+  ready: boolean;
+  checks: { name: string; ok: boolean; detail: string }[];
+}
+
+/** Would the drill run? Backup chosen and usable, sandbox reachable with the rights it needs, guard passes. Writes nothing. */
+export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readiness> {
+  const drill = deps.config.drills.get(name);
+  const checks: Readiness['checks'] = [];
+  if (!drill) return { drill: name, ready: false, checks: [{ name: 'drill', ok: false, detail: `unknown drill ${name}` }] };
+  const resource = deps.config.resources.get(drill.resource)!;
+  const attempt = async (label: string, fn: () => Promise<string>) => {
+    try {
+      checks.push({ name: label, ok: true, detail: await fn() });
+    } catch (err) {
+      checks.push({ name: label, ok: false, detail: messageOf(err) });
+    }
+  };
+  await attempt('backup', async () => {
+    const sel = await selectBackup(drill, resource, { ...deps, now: deps.clock.now() });
+    return `${sel.backup.name} (${sel.backup.size} bytes, ${sel.backup.time.toISOString()} from ${sel.backup.timeSource}) is usable${sel.skipped.length ? `; skipped ${sel.skipped.length} unusable newer` : ''}; engine ${(await engineOfDump(sel.backup)) ?? 'unknown'}`;
+  });
+  await attempt('sandbox', async () => {
+    const provider = await deps.sandbox(drill.sandbox);
+    const problems = await provider.probe();
+    if (problems.length) throw new Error(problems.join('; '));
+    return `${drill.sandbox} (${provider.kind}) reachable with the rights to create a database and a user`;
+  });
+  await attempt('guard', async () => {
+    const provider = await deps.sandbox(drill.sandbox);
+    await guardSandbox(deps.config, drill.sandbox, provider, deps.resolveHost);
+    return provider.server ? `${provider.server.host}:${provider.server.port} is no production resource's server` : 'embedded sandbox, no server';
+  });
+  return { drill: name, ready: checks.every((c) => c.ok), checks };
+}

@@ -1,0 +1,229 @@
+import { hostname } from 'node:os';
+import { checkCompleteness, type Completeness } from '../checks/index.js';
+import type { Drill, LoadedConfig, Resource } from '../config/index.js';
+import { LifeboatError, messageOf, type Clock, type Logger } from '../domain/index.js';
+import type { Ledger } from '../ledger/index.js';
+import {
+  openDumpText,
+  sandboxNames,
+  sniffDump,
+  type BackupCatalog,
+  type BackupInspector,
+  type Lease,
+  type LeaseStore,
+  type RestoreStats,
+  type SandboxProvider,
+  type SandboxTarget,
+} from '../providers/index.js';
+import { score } from '../scoring/index.js';
+import { engineOfDump } from './engine-of-dump.js';
+import { guardSandbox, type ResolveHost } from './guard.js';
+import type { RunStore } from './run-store.js';
+import { selectBackup, type Selected } from './select-backup.js';
+import type { DrillRun, RunPhase, StepName } from './types.js';
+
+export interface DrillDeps {
+  config: LoadedConfig;
+  clock: Clock;
+  logger: Logger;
+  catalog: BackupCatalog;
+  inspector: BackupInspector;
+  ledger: Ledger;
+  leases: LeaseStore;
+  runs: RunStore;
+  /** The sandbox provider for a sandbox name, with its credentials resolved by the composition root. */
+  sandbox(name: string): Promise<SandboxProvider>;
+  resolveHost: ResolveHost;
+  random: () => number;
+  signal?: AbortSignal;
+  onProgress?: (p: { bytes: number; total: number }) => void;
+}
+
+const DEFAULT_RTO_MS = 3_600_000;
+const DEFAULT_RPO_MS = 24 * 3_600_000;
+const DEFAULT_TIMEOUT_MS = 6 * 3_600_000;
+
+/** Errors that mean the backup or its restore failed (a drill result), not that lifeboat could not run. */
+const FAILURE_CODES = new Set(['DUMP_UNPARSEABLE', 'BACKUP_UNREADABLE']);
+
+export function makeRunId(drill: string, now: Date, random: () => number): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const tag = Math.floor(random() * 0xffffff).toString(16).padStart(6, '0');
+  return `${drill}-${stamp}-${tag}`;
+}
+
+function targetsOf(drill: Drill, resource: Resource, config: LoadedConfig) {
+  const d = config.estate.defaults ?? {};
+  return {
+    rtoMs: drill.targets?.rto ?? resource.rto ?? d.rto ?? DEFAULT_RTO_MS,
+    rpoMs: drill.targets?.rpo ?? resource.rpo ?? d.rpo ?? DEFAULT_RPO_MS,
+    completeness: drill.targets?.completeness ?? resource.completeness ?? d.completeness ?? 1,
+  };
+}
+
+/**
+ * Runs one drill as a step machine: locate → fetch → provision → restore → verify →
+ * score → teardown. Each step's start and end are saved as they happen; the sandbox is
+ * leased before it is created and torn down whatever happens (unless kept on purpose).
+ */
+export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun> {
+  const { config, clock, logger } = deps;
+  const drill = config.drills.get(name);
+  if (!drill) throw new LifeboatError('USAGE', `unknown drill ${name}: expected one of ${[...config.drills.keys()].join(', ') || '(none defined)'}`);
+  const resource = config.resources.get(drill.resource)!;
+  const targets = targetsOf(drill, resource, config);
+  const started = clock.now();
+  const run: DrillRun = {
+    runId: makeRunId(drill.name, started, deps.random),
+    drill: drill.name,
+    resource: resource.id,
+    sandbox: drill.sandbox,
+    phase: 'running',
+    startedAt: started.toISOString(),
+    owner: { host: hostname(), pid: process.pid },
+    steps: [],
+  };
+  const log = logger.child({ drill: drill.name, run: run.runId });
+  const signal = AbortSignal.any([AbortSignal.timeout(drill.timeout ?? DEFAULT_TIMEOUT_MS), ...(deps.signal ? [deps.signal] : [])]);
+  await deps.runs.save(run);
+  await deps.ledger.append({ type: 'drill.started', subject: run.runId, data: { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, backup: drill.backup, targets } });
+
+  const step = async <T>(stepName: StepName, fn: () => Promise<{ value: T; details?: Record<string, unknown> }>): Promise<T> => {
+    const rec = { name: stepName, startedAt: clock.now().toISOString() } as DrillRun['steps'][number];
+    run.steps.push(rec);
+    await deps.runs.save(run);
+    log.info(`step ${stepName}`);
+    try {
+      const { value, details } = await fn();
+      Object.assign(rec, { endedAt: clock.now().toISOString(), ok: true, details });
+      return value;
+    } catch (err) {
+      Object.assign(rec, { endedAt: clock.now().toISOString(), ok: false, error: messageOf(err) });
+      throw err;
+    } finally {
+      await deps.runs.save(run);
+    }
+  };
+
+  let provider: SandboxProvider | undefined;
+  let lease: Lease | undefined;
+  let target: SandboxTarget | undefined;
+  let completeness: Completeness | undefined;
+  let restored = false;
+  let verifiedAt: Date | undefined;
+  let failure: unknown;
+  try {
+    provider = await deps.sandbox(drill.sandbox);
+    const selected = await step('locate', async () => {
+      const sel: Selected = await selectBackup(drill, resource, { ...deps, now: started, signal });
+      const engine = await engineOfDump(sel.backup);
+      if (engine && engine !== provider!.engine) {
+        throw new LifeboatError('CONFIG_INVALID', `backup ${sel.backup.name} is a ${engine} dump but sandbox ${drill.sandbox} is ${provider!.kind}`);
+      }
+      await guardSandbox(config, drill.sandbox, provider!, deps.resolveHost);
+      const b = sel.backup;
+      run.backup = { name: b.name, region: b.region, location: b.location, time: b.time.toISOString(), timeSource: b.timeSource, size: b.size };
+      return { value: sel, details: { backup: b.name, skipped: sel.skipped } };
+    });
+    // Local regions are read in place: nothing to transfer or thaw (object storage will do both here).
+    await step('fetch', async () => ({ value: undefined, details: { location: selected.backup.location, bytes: selected.backup.size, transferred: 0 } }));
+    lease = await step('provision', async () => {
+      const names = sandboxNames(drill.name, run.runId);
+      const l: Lease = {
+        id: run.runId,
+        runId: run.runId,
+        drill: drill.name,
+        sandbox: drill.sandbox,
+        kind: provider!.kind,
+        database: names.database,
+        user: provider!.kind === 'pglite' ? undefined : names.user,
+        createdAt: clock.now().toISOString(),
+        owner: run.owner,
+      };
+      await deps.leases.put(l);
+      run.leaseId = l.id;
+      await provider!.create(l);
+      return { value: l, details: { database: l.database, user: l.user } };
+    });
+    target = await provider.open(lease);
+    const stats = await step('restore', async () => {
+      const file = selected.backup.location;
+      let result: RestoreStats;
+      if ((await sniffDump(file)) === 'pg-custom') {
+        if (!target!.restoreArchive) throw new LifeboatError('CONFIG_INVALID', `sandbox ${drill.sandbox} (${provider!.kind}) cannot restore pg_dump custom-format archives; use a postgres sandbox`);
+        result = await target!.restoreArchive(file, signal);
+      } else {
+        let bytes = 0;
+        const total = selected.backup.size;
+        const text = await openDumpText(file, (n) => {
+          bytes += n;
+          deps.onProgress?.({ bytes, total });
+        });
+        result = await target!.restoreSql(text, signal);
+      }
+      restored = true;
+      return { value: result, details: { tool: result.tool, filtered: result.filtered } };
+    });
+    if (stats.filtered.length) log.warn({ statements: stats.filtered.length }, 'restore: statements naming another database were not run');
+    completeness = await step('verify', async () => {
+      const c = await checkCompleteness(target!, selected.backup.manifest, drill.checks);
+      verifiedAt = clock.now();
+      run.checks = c.checks;
+      return { value: c, details: { ratio: c.ratio, failed: c.checks.filter((x) => !x.passed).length } };
+    });
+  } catch (err) {
+    failure = err;
+  }
+
+  await step('score', async () => {
+    const newestData = completeness?.canaryAt ?? (run.backup ? new Date(run.backup.time) : undefined);
+    run.score = score({
+      rtoTargetMs: targets.rtoMs,
+      rtoAchievedMs: (verifiedAt ?? clock.now()).getTime() - started.getTime(),
+      rpoTargetMs: targets.rpoMs,
+      rpoAchievedMs: newestData ? started.getTime() - newestData.getTime() : undefined,
+      completenessTarget: targets.completeness,
+      completenessAchieved: restored && completeness ? completeness.ratio : 0,
+      restored: restored && !!completeness,
+    });
+    return { value: undefined, details: { score: run.score.score, passed: run.score.passed } };
+  }).catch(() => undefined);
+
+  const phase: RunPhase = failure && !(failure instanceof LifeboatError && FAILURE_CODES.has(failure.code)) ? 'error' : run.score?.passed && !failure ? 'passed' : 'failed';
+  const keepMs = typeof drill.teardown === 'object' ? drill.teardown['keep-on-failure'] : undefined;
+  await step('teardown', async () => {
+    await target?.close().catch(() => undefined);
+    if (!lease || !provider) return { value: undefined, details: { nothingToRemove: true } };
+    if (phase !== 'passed' && keepMs) {
+      const until = new Date(clock.now().getTime() + keepMs).toISOString();
+      await deps.leases.put({ ...lease, keepUntil: until });
+      run.kept = { until };
+      return { value: undefined, details: { keptUntil: until, database: lease.database } };
+    }
+    await provider.destroy(lease);
+    await deps.leases.remove(lease.id);
+    return { value: undefined, details: { removed: lease.database } };
+  }).catch((err) => log.error({ err: messageOf(err) }, 'teardown failed: the lease stays for lifeboat sandbox sweep'));
+
+  run.phase = phase;
+  run.endedAt = clock.now().toISOString();
+  run.error = failure ? messageOf(failure) : undefined;
+  run.phases = phaseBreakdown(run);
+  await deps.runs.save(run);
+  await deps.ledger.append({
+    type: 'drill.finished',
+    subject: run.runId,
+    data: { drill: run.drill, resource: run.resource, sandbox: run.sandbox, phase, backup: run.backup ?? null, score: run.score ?? null, phases: run.phases, checks: run.checks ?? [], error: run.error ?? null },
+  });
+  if (failure && phase === 'error' && failure instanceof LifeboatError && failure.code === 'CONFIG_INVALID') throw failure;
+  return run;
+}
+
+/** RTO phases in milliseconds, named as the design names them. */
+function phaseBreakdown(run: DrillRun): Record<string, number> {
+  const ms = (name: StepName) => {
+    const s = run.steps.find((x) => x.name === name);
+    return s?.endedAt ? new Date(s.endedAt).getTime() - new Date(s.startedAt).getTime() : 0;
+  };
+  return { locate: ms('locate'), thaw: 0, transfer: ms('fetch'), provision: ms('provision'), restore: ms('restore'), verify: ms('verify'), cleanup: ms('teardown') };
+}

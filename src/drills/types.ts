@@ -1,0 +1,37 @@
+import type { CheckResult } from '../checks/index.js';
+import type { Score } from '../scoring/index.js';
+
+export const STEPS = ['locate', 'fetch', 'provision', 'restore', 'verify', 'score', 'teardown'] as const;
+export type StepName = (typeof STEPS)[number];
+
+export type RunPhase = 'running' | 'passed' | 'failed' | 'error';
+
+export interface StepRecord {
+  name: StepName;
+  startedAt: string;
+  endedAt?: string;
+  ok?: boolean;
+  error?: string;
+  details?: Record<string, unknown>;
+}
+
+/** One drill run as persisted: updated at every step start and end. */
+export interface DrillRun {
+  runId: string;
+  drill: string;
+  resource: string;
+  sandbox: string;
+  phase: RunPhase;
+  startedAt: string;
+  endedAt?: string;
+  owner: { host: string; pid: number };
+  backup?: { name: string; region: string; location: string; time: string; timeSource: string; size: number };
+  leaseId?: string;
+  steps: StepRecord[];
+  checks?: CheckResult[];
+  score?: Score;
+  /** RTO phase breakdown in milliseconds. */
+  phases?: Record<string, number>;
+  error?: string;
+  kept?: { until: string };
+}

@@ -1,0 +1,17 @@
+import { randomBytes } from 'node:crypto';
+
+/** Database and user names for one run: recognisably lifeboat's, unique, and short enough for MySQL (32) and PostgreSQL (63). */
+export function sandboxNames(drill: string, runId: string): { database: string; user: string } {
+  const slug = drill.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20);
+  const tag = runId.replace(/[^a-z0-9]/gi, '').slice(-10).toLowerCase();
+  return { database: `lbdrill_${slug}_${tag}`, user: `lbrun_${tag}` };
+}
+
+export function randomPassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/** Only names lifeboat made may be dropped: a last check before any DROP. */
+export function isLifeboatName(name: string): boolean {
+  return /^lbdrill_[a-z0-9_]+$/.test(name) || /^lbrun_[a-z0-9]+$/.test(name);
+}

@@ -1,0 +1,100 @@
+import pg from 'pg';
+import type { Readable } from 'node:stream';
+import { LifeboatError } from '../../domain/index.js';
+import type { ServerLogin } from './mysql-sandbox.js';
+import { isLifeboatName, randomPassword } from './names.js';
+import { runClient } from './run-client.js';
+import { SqlGuardFilter } from './sql-guard-filter.js';
+import type { Lease, SandboxProvider, SandboxTarget } from './types.js';
+
+const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * A PostgreSQL server used for drills: each run gets a login role and a database it owns,
+ * and restores with psql / pg_restore as that role (never as the admin).
+ */
+export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: string }): SandboxProvider {
+  const passwords = new Map<string, string>();
+  const withAdmin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const c = new pg.Client({ host: admin.host, port: admin.port, user: admin.user, password: admin.password, database: admin.adminDatabase ?? 'postgres' });
+    try {
+      await c.connect();
+    } catch (err) {
+      throw new LifeboatError('DATABASE_UNREACHABLE', `sandbox server ${admin.host}:${admin.port}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  };
+
+  return {
+    kind: 'postgres',
+    engine: 'postgres',
+    server: { host: admin.host, port: admin.port },
+    async probe() {
+      try {
+        return await withAdmin(async (c) => {
+          const { rows } = await c.query<{ super: boolean; createdb: boolean; createrole: boolean }>('SELECT rolsuper AS super, rolcreatedb AS createdb, rolcreaterole AS createrole FROM pg_roles WHERE rolname = current_user');
+          const r = rows[0];
+          return r && (r.super || (r.createdb && r.createrole)) ? [] : [`role ${admin.user} on ${admin.host}:${admin.port} lacks CREATEDB and CREATEROLE`];
+        });
+      } catch (err) {
+        return [(err as Error).message];
+      }
+    },
+    async create(lease) {
+      const password = randomPassword();
+      await withAdmin(async (c) => {
+        await c.query(`CREATE ROLE ${q(lease.user!)} LOGIN PASSWORD ${lit(password)}`);
+        // The admin may not be a superuser: it must be a member of the role to give it a database.
+        await c.query(`GRANT ${q(lease.user!)} TO CURRENT_USER`).catch(() => undefined);
+        await c.query(`CREATE DATABASE ${q(lease.database)} OWNER ${q(lease.user!)}`);
+        await c.query(`REVOKE ALL ON DATABASE ${q(lease.database)} FROM PUBLIC`);
+      });
+      passwords.set(lease.id, password);
+    },
+    async open(lease) {
+      let password = passwords.get(lease.id);
+      if (!password) {
+        password = randomPassword();
+        await withAdmin((c) => c.query(`ALTER ROLE ${q(lease.user!)} PASSWORD ${lit(password!)}`));
+        passwords.set(lease.id, password);
+      }
+      const login = { host: admin.host, port: admin.port, user: lease.user!, password, database: lease.database };
+      const client = new pg.Client(login);
+      await client.connect();
+      await client.query("SET TIME ZONE 'UTC'");
+      const env = { PGPASSWORD: password, PGHOST: login.host, PGPORT: String(login.port), PGUSER: login.user, PGDATABASE: login.database, PGOPTIONS: '-c client_min_messages=warning' };
+      const target: SandboxTarget = {
+        engine: 'postgres',
+        async restoreSql(sql: Readable, signal?: AbortSignal) {
+          const filter = new SqlGuardFilter('postgres');
+          await runClient('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--no-psqlrc'], { env, stdin: sql.pipe(filter), secret: password, signal });
+          return { filtered: filter.report.dropped, tool: 'psql' };
+        },
+        async restoreArchive(file: string, signal?: AbortSignal) {
+          await runClient('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${login.database}`, file], { env, secret: password, signal });
+          return { filtered: [], tool: 'pg_restore' };
+        },
+        async query<T>(text: string) {
+          return (await client.query(text)).rows as T[];
+        },
+        close: () => client.end(),
+      };
+      return target;
+    },
+    async destroy(lease) {
+      if (!isLifeboatName(lease.database) || (lease.user && !isLifeboatName(lease.user))) {
+        throw new LifeboatError('INTERNAL', `refusing to drop ${lease.database}/${lease.user}: not a name lifeboat creates`);
+      }
+      await withAdmin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${q(lease.database)} WITH (FORCE)`);
+        if (lease.user) await c.query(`DROP ROLE IF EXISTS ${q(lease.user)}`);
+      });
+      passwords.delete(lease.id);
+    },
+  };
+}

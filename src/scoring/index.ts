@@ -1,0 +1,1 @@
+export { score, type Score, type ScoreInput, type TargetResult } from './score.js';
