@@ -7,7 +7,13 @@ export type { Dialect };
 /** What the filter removed, reported with the drill so nothing is silently changed. */
 export interface FilterReport {
   dropped: { line: number; text: string }[];
+  /** DEFINER clauses removed so views, triggers and routines belong to the sandbox user. */
+  definersRemoved: number;
 }
+
+/** mysqldump writes each view, trigger and routine with its production DEFINER, which the per-run user may not impersonate. */
+const DEFINER = /\bDEFINER\s*=\s*(?:`[^`]*`|'[^']*'|[\w.%-]+)@(?:`[^`]*`|'[^']*'|[\w.%-]+)/gi;
+const DEFINER_LINE = /^\s*(?:\/\*!\d+|CREATE\b)/i;
 
 const MYSQL_DROP = [
   /^\s*(?:\/\*!\d+\s*)?(?:CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\b/i,
@@ -33,7 +39,7 @@ const POSTGRES_DROP = [
  * grants are the second wall behind this one.
  */
 export class SqlGuardFilter extends Transform {
-  readonly report: FilterReport = { dropped: [] };
+  readonly report: FilterReport = { dropped: [], definersRemoved: 0 };
   private carry = '';
   private lineNo = 0;
   private readonly sql: SqlLineScanner;
@@ -46,7 +52,10 @@ export class SqlGuardFilter extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    const text = this.carry + chunk.toString('utf8');
+    // latin1 maps every byte to one character and back: raw binary in a dump (mysqldump
+    // writes BLOBs as escaped bytes) passes through unchanged, and the SQL keywords and
+    // delimiters this filter looks for are all ASCII.
+    const text = this.carry + chunk.toString('latin1');
     const lastNl = text.lastIndexOf('\n');
     if (lastNl < 0) {
       this.carry = text;
@@ -58,12 +67,12 @@ export class SqlGuardFilter extends Transform {
       const kept = this.line(line);
       if (kept !== undefined) out.push(kept);
     }
-    cb(null, out.length ? `${out.join('\n')}\n` : undefined);
+    cb(null, out.length ? Buffer.from(`${out.join('\n')}\n`, 'latin1') : undefined);
   }
 
   override _flush(cb: TransformCallback): void {
     const kept = this.carry ? this.line(this.carry) : undefined;
-    cb(null, kept ?? undefined);
+    cb(null, kept === undefined ? undefined : Buffer.from(kept, 'latin1'));
   }
 
   private line(line: string): string | undefined {
@@ -78,7 +87,8 @@ export class SqlGuardFilter extends Transform {
       return undefined;
     }
     if (this.sql.atStatementStart) {
-      const metaCommand = line.trimStart().startsWith('\\');
+      // Client commands (psql's \connect, mysql's \u and USE) end with their line, semicolon or not.
+      const metaCommand = line.trimStart().startsWith('\\') || /^\s*USE\s/i.test(line);
       if ((this.dialect === 'mysql' ? MYSQL_DROP : POSTGRES_DROP).some((r) => r.test(line))) {
         this.report.dropped.push({ line: this.lineNo, text: line.slice(0, 200) });
         if (!metaCommand) {
@@ -94,6 +104,11 @@ export class SqlGuardFilter extends Transform {
         this.inCopy = true;
         return line;
       }
+    }
+    if (this.dialect === 'mysql' && DEFINER_LINE.test(line) && line.includes('DEFINER')) {
+      const before = line;
+      line = line.replace(DEFINER, '');
+      if (line !== before) this.report.definersRemoved++;
     }
     this.sql.scan(line);
     return line;
