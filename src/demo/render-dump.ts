@@ -19,7 +19,7 @@ export function renderMysqlDump(database: string, tables: Table[], completedAt: 
   for (const t of tables) {
     const defs = t.columns.map((c) => `  \`${c.name}\` ${c.mysql}`);
     if (t.primaryKey) defs.push(`  PRIMARY KEY (\`${t.primaryKey}\`)`);
-    out.push(`DROP TABLE IF EXISTS \`${t.name}\`;`, `CREATE TABLE \`${t.name}\` (`, defs.join(',\n'), ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci;', '');
+    out.push(`DROP TABLE IF EXISTS \`${t.name}\`;`, `CREATE TABLE \`${t.name}\` (`, defs.join(',\n'), ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;', '');
     out.push(`LOCK TABLES \`${t.name}\` WRITE;`);
     for (let i = 0; i < t.rows.length; i += 500) {
       const chunk = t.rows.slice(i, i + 500).map((r) => `(${r.map(mysqlValue).join(',')})`);

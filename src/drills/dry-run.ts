@@ -25,7 +25,10 @@ export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readin
   };
   await attempt('backup', async () => {
     const sel = await selectBackup(drill, resource, { ...deps, now: deps.clock.now() });
-    return `${sel.backup.name} (${sel.backup.size} bytes, ${sel.backup.time.toISOString()} from ${sel.backup.timeSource}) is usable${sel.skipped.length ? `; skipped ${sel.skipped.length} unusable newer` : ''}; engine ${(await engineOfDump(sel.backup)) ?? 'unknown'}`;
+    const engine = await engineOfDump(sel.backup);
+    const provider = await deps.sandbox(drill.sandbox);
+    if (engine && engine !== provider.engine) throw new Error(`backup ${sel.backup.name} is a ${engine} dump but sandbox ${drill.sandbox} is ${provider.kind}`);
+    return `${sel.backup.name} (${sel.backup.size} bytes, ${sel.backup.time.toISOString()} from ${sel.backup.timeSource}) is usable${sel.skipped.length ? `; skipped ${sel.skipped.length} unusable newer` : ''}; engine ${engine ?? 'unknown'}`;
   });
   await attempt('sandbox', async () => {
     const provider = await deps.sandbox(drill.sandbox);

@@ -72,6 +72,8 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
   if (!drill) throw new LifeboatError('USAGE', `unknown drill ${name}: expected one of ${[...config.drills.keys()].join(', ') || '(none defined)'}`);
   const resource = config.resources.get(drill.resource)!;
   const targets = targetsOf(drill, resource, config);
+  // A sandbox that cannot even be configured (unknown, secret missing) is a config error: no run is recorded.
+  const provider = await deps.sandbox(drill.sandbox);
   const started = clock.now();
   const run: DrillRun = {
     runId: makeRunId(drill.name, started, deps.random),
@@ -105,7 +107,6 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
     }
   };
 
-  let provider: SandboxProvider | undefined;
   let lease: Lease | undefined;
   let target: SandboxTarget | undefined;
   let completeness: Completeness | undefined;
@@ -113,12 +114,11 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
   let verifiedAt: Date | undefined;
   let failure: unknown;
   try {
-    provider = await deps.sandbox(drill.sandbox);
     const selected = await step('locate', async () => {
       const sel: Selected = await selectBackup(drill, resource, { ...deps, now: started, signal });
       const engine = await engineOfDump(sel.backup);
-      if (engine && engine !== provider!.engine) {
-        throw new LifeboatError('CONFIG_INVALID', `backup ${sel.backup.name} is a ${engine} dump but sandbox ${drill.sandbox} is ${provider!.kind}`);
+      if (engine && engine !== provider.engine) {
+        throw new LifeboatError('CONFIG_INVALID', `backup ${sel.backup.name} is a ${engine} dump but sandbox ${drill.sandbox} is ${provider.kind}`);
       }
       await guardSandbox(config, drill.sandbox, provider!, deps.resolveHost);
       const b = sel.backup;
@@ -134,15 +134,15 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
         runId: run.runId,
         drill: drill.name,
         sandbox: drill.sandbox,
-        kind: provider!.kind,
+        kind: provider.kind,
         database: names.database,
-        user: provider!.kind === 'pglite' ? undefined : names.user,
+        user: provider.kind === 'pglite' ? undefined : names.user,
         createdAt: clock.now().toISOString(),
         owner: run.owner,
       };
       await deps.leases.put(l);
       run.leaseId = l.id;
-      await provider!.create(l);
+      await provider.create(l);
       return { value: l, details: { database: l.database, user: l.user } };
     });
     target = await provider.open(lease);
@@ -150,7 +150,7 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
       const file = selected.backup.location;
       let result: RestoreStats;
       if ((await sniffDump(file)) === 'pg-custom') {
-        if (!target!.restoreArchive) throw new LifeboatError('CONFIG_INVALID', `sandbox ${drill.sandbox} (${provider!.kind}) cannot restore pg_dump custom-format archives; use a postgres sandbox`);
+        if (!target!.restoreArchive) throw new LifeboatError('CONFIG_INVALID', `sandbox ${drill.sandbox} (${provider.kind}) cannot restore pg_dump custom-format archives; use a postgres sandbox`);
         result = await target!.restoreArchive(file, signal);
       } else {
         let bytes = 0;
@@ -193,7 +193,7 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
   const keepMs = typeof drill.teardown === 'object' ? drill.teardown['keep-on-failure'] : undefined;
   await step('teardown', async () => {
     await target?.close().catch(() => undefined);
-    if (!lease || !provider) return { value: undefined, details: { nothingToRemove: true } };
+    if (!lease) return { value: undefined, details: { nothingToRemove: true } };
     if (phase !== 'passed' && keepMs) {
       const until = new Date(clock.now().getTime() + keepMs).toISOString();
       await deps.leases.put({ ...lease, keepUntil: until });

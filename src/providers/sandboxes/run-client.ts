@@ -36,7 +36,10 @@ export async function runClient(
     });
     if (code !== 0) {
       const text = opts.secret ? stderr.split(opts.secret).join('[redacted]') : stderr;
-      throw new LifeboatError('DUMP_UNPARSEABLE', `${cmd} failed (exit ${code}): ${text.trim().split('\n').slice(0, 5).join(' | ')}`, { retryable: false });
+      // mysql echoes the failing statement before its ERROR line; the ERROR line is what a person needs.
+      const lines = text.trim().split('\n');
+      const errors = lines.filter((l) => /^(ERROR|psql:|pg_restore:)/.test(l));
+      throw new LifeboatError('DUMP_UNPARSEABLE', `${cmd} failed (exit ${code}): ${(errors.length ? errors : lines).slice(0, 3).join(' | ')}`, { retryable: false });
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
