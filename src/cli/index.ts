@@ -7,3 +7,4 @@ export { startCommand } from './start.js';
 export { validateCommand } from './validate.js';
 export { drillListCommand, drillRunCommand, drillShowCommand, drillHistoryCommand } from './drill.js';
 export { sandboxSweepCommand } from './sandbox-sweep.js';
+export { canaryCommand, canarySetupCommand } from './canary.js';

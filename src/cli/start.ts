@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/index.js';
 import { writeDemoBackups } from '../demo/index.js';
+import { sweepLeases } from '../drills/index.js';
 import { recordFreshness, sweepFreshness } from '../freshness/index.js';
 import { startCronScheduler } from '../scheduling/index.js';
 import { countByStatus, renderFreshness } from './check.js';
@@ -18,6 +19,9 @@ export async function startCommand(ctx: CliContext): Promise<number> {
   }
   const runtime = await ctx.openRuntime(config);
   try {
+    // Sandboxes left by drills that died with an earlier process go first.
+    const swept = await sweepLeases(runtime);
+    if (swept.removed.length || swept.failed.length) log.warn({ removed: swept.removed.length, failed: swept.failed.length }, 'swept sandboxes left by earlier drills');
     const { results } = await sweepFreshness(config, runtime, { signal: ctx.signal });
     await recordFreshness(results, { ledger: runtime.ledger, stateDir: config.stateDir });
     ctx.out(renderFreshness(results, countByStatus(results)));

@@ -17,7 +17,7 @@ export async function guardSandbox(config: LoadedConfig, sandboxName: string, pr
   const sandboxAddrs = new Set(await resolve(provider.server.host));
   for (const r of config.resources.values()) {
     const src = r.source;
-    if (!src) continue;
+    if (!src || src.engine === 'pglite') continue;
     const port = src.port ?? DEFAULT_PORT[src.engine];
     if (port !== provider.server.port || src.engine !== provider.engine) continue;
     const addrs = await resolve(src.host);

@@ -1,12 +1,17 @@
 import type { Schedule } from '../config/index.js';
+import { canaryJob } from './canary-job.js';
 import { demoBackupsJob } from './demo-backups-job.js';
+import { drillJob } from './drill-job.js';
 import { freshnessJob } from './freshness-job.js';
 import type { JobHandler } from './types.js';
 
 export type { JobContext, JobHandler, JobOutcome, Runtime } from './types.js';
+export { canaryJob } from './canary-job.js';
 
-/** Handlers by job kind. A kind absent here is valid config whose runner arrives in a later release. */
-export const JOB_HANDLERS: Partial<Record<Schedule['job'], JobHandler>> = {
+/** Handlers by job kind: every kind a schedule may name. */
+export const JOB_HANDLERS: Record<Schedule['job'], JobHandler> = {
   freshness: freshnessJob,
+  drill: drillJob,
+  canary: canaryJob,
   'demo-backups': demoBackupsJob,
 };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { checkCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
+import { canaryCommand, canarySetupCommand, checkCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
 import { ConfigError } from '../config/index.js';
 import { exitCodeOf, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
@@ -129,6 +129,22 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       exit = await sandboxSweepCommand(context(), o);
+    });
+
+  const canary = program.command('canary').description('heartbeat rows in production whose newest restored value measures a drill\'s real RPO');
+  canary
+    .command('beat', { isDefault: true })
+    .description('write one heartbeat into each resource\'s production canary table')
+    .option('-r, --resource <id...>', 'only these resources')
+    .action(async (o) => {
+      exit = await canaryCommand(context(), o);
+    });
+  canary
+    .command('setup')
+    .description('print the SQL that creates the canary table and its insert-only user on production')
+    .argument('<resource>')
+    .action(async (id: string) => {
+      exit = await canarySetupCommand(context(), id);
     });
 
   const ledger = program.command('ledger').description('the evidence ledger');

@@ -7,6 +7,7 @@ import { openVerdictCache } from '../freshness/index.js';
 import type { Runtime } from '../jobs/index.js';
 import { createFsLedger } from '../ledger/index.js';
 import { createDumpDirCatalog, createFileInspector, createLeaseStore } from '../providers/index.js';
+import { canaryTargetFor } from './canary-targets.js';
 import { sandboxFactory } from './sandbox-factory.js';
 
 /** Wires the embedded-mode parts for a loaded config: local providers, sandboxes and the filesystem ledger. */
@@ -22,6 +23,7 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
     sandbox: sandboxFactory(config, base.env ?? {}),
     resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
     random: Math.random,
+    canaryTarget: (id) => canaryTargetFor(config, config.resources.get(id)!, base.env ?? {}),
     catalog: createDumpDirCatalog(config.regionRoots),
     inspector: createFileInspector(base.clock),
     verdicts: await openVerdictCache(path.join(config.stateDir, 'verdicts.json')),

@@ -21,7 +21,6 @@ export function startCronScheduler(runtime: Runtime, logger: Logger): EmbeddedSc
 
   const run = (schedule: Schedule) => {
     const handler = JOB_HANDLERS[schedule.job];
-    if (!handler) return Promise.resolve();
     const log = logger.child({ schedule: schedule.name, job: schedule.job });
     const ctx: JobContext = { runtime: { ...runtime, logger: log }, signal: abort.signal };
     const started = Date.now();
@@ -37,10 +36,6 @@ export function startCronScheduler(runtime: Runtime, logger: Logger): EmbeddedSc
 
   for (const schedule of runtime.config.schedules.values()) {
     if (!schedule.enabled) continue;
-    if (!JOB_HANDLERS[schedule.job]) {
-      logger.warn({ schedule: schedule.name, job: schedule.job }, `schedule ${schedule.name}: ${schedule.job} jobs are not run by this version yet; skipped`);
-      continue;
-    }
     const task = cron.schedule(schedule.cron, () => run(schedule), { name: schedule.name, timezone: schedule.timezone ?? 'UTC', noOverlap: true });
     tasks.set(schedule.name, task);
   }

@@ -48,7 +48,7 @@ describe('lifeboat CLI', () => {
     await writeDump(dir, 'good', 'a.sql', { at: hoursAgo(1) });
     const fresh = await runCli(['check', '--resource', 'good'], { cwd: dir });
     expect(fresh.code).toBe(0);
-    expect(fresh.stdout).toMatch(/good\s+local\s+a\.sql \(mtime\)\s+1h\s+1d\s+FRESH/);
+    expect(fresh.stdout).toMatch(/good\s+local\s+a\.sql \(mtime\)\s+1h(\d+s)?\s+1d\s+FRESH/);
 
     await writeDump(dir, 'old', 'b.sql.gz', { at: hoursAgo(50), gzip: true });
     const r = await runCli(['check', '--json'], { cwd: dir });

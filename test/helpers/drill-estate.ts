@@ -46,7 +46,7 @@ ${opts.sourceYaml ?? ''}`,
 
 export async function drillRuntime(estateFile: string, now = new Date()) {
   const config = await loadConfig(estateFile);
-  const rt = await createRuntime(config, { clock: fixedClock(now), logger: silentLogger, env: { LB_TEST_EMPTY: '' } });
+  const rt = await createRuntime(config, { clock: fixedClock(now), logger: silentLogger, env: { ...process.env, LB_TEST_EMPTY: '' } });
   return { config, rt };
 }
 

@@ -29,17 +29,27 @@ const targetsShape = {
   completeness: ratioSchema.optional().meta({ description: 'Min completeness ratio a drill must reach.' }),
 };
 
+const canaryTable = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().meta({ description: 'Canary table (default lifeboat_canary).' });
+
 /** The production database a resource's dumps come from: what the sandbox guard protects and the canary writes to. */
 const databaseSourceSchema = z
-  .strictObject({
-    engine: z.enum(['mysql', 'postgres']),
-    host: z.string().min(1),
-    port: z.number().int().min(1).max(65535).optional(),
-    database: z.string().min(1),
-    credentials: idSchema.optional().meta({ description: 'Read-only profile (kind: database) for lifeboat manifest --from-db.' }),
-    canaryCredentials: idSchema.optional().meta({ description: 'Profile that may only INSERT into the canary table.' }),
-  })
-  .meta({ description: 'The production database these backups come from: the sandbox guard refuses any sandbox on it.' });
+  .discriminatedUnion('engine', [
+    z.strictObject({
+      engine: z.enum(['mysql', 'postgres']),
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).optional(),
+      database: z.string().min(1),
+      credentials: idSchema.optional().meta({ description: 'Read-only profile (kind: database) for lifeboat manifest --from-db.' }),
+      canaryCredentials: idSchema.optional().meta({ description: 'Profile that may only INSERT into the canary table.' }),
+      canaryTable,
+    }),
+    z.strictObject({
+      engine: z.literal('pglite'),
+      dataDir: z.string().min(1).meta({ description: 'Folder of the embedded PGlite database (relative to the estate file).' }),
+      canaryTable,
+    }),
+  ])
+  .meta({ description: 'The production database these backups come from: the sandbox guard refuses any sandbox on its server; lifeboat canary writes to it.' });
 
 const dumpDirResourceSchema = z.strictObject({
   id: idSchema,

@@ -21,12 +21,17 @@ export const scheduleSchema = z
     }),
     z.strictObject({ job: z.literal('drill'), drill: idSchema, ...when }),
     z.strictObject({
+      job: z.literal('canary'),
+      resources: z.array(idSchema).optional().meta({ description: 'Only these resources (default: every resource with a source).' }),
+      ...when,
+    }),
+    z.strictObject({
       job: z.literal('demo-backups'),
       ...when,
       description: z.string().optional().meta({ description: 'Writes new dumps into the demo estate, as a nightly backup cron would.' }),
     }),
-  ], { error: (iss) => iss.code === 'invalid_union' ? `expected job: freshness, drill or demo-backups` : undefined })
+  ], { error: (iss) => iss.code === 'invalid_union' ? `expected job: freshness, drill, canary or demo-backups` : undefined })
   .meta({ title: 'lifeboat schedule (schedules/*.yaml)' });
 
 export type Schedule = z.output<typeof scheduleSchema> & { name: string };
-export const JOB_KINDS = ['freshness', 'drill', 'demo-backups'] as const;
+export const JOB_KINDS = ['freshness', 'drill', 'canary', 'demo-backups'] as const;

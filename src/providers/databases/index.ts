@@ -9,3 +9,4 @@ export function createDatabaseReader(dsn: Dsn): DatabaseReader {
   return dsn.engine === 'mysql' ? createMysqlReader(dsn) : createPostgresReader(dsn);
 }
 export { CHECKSUM_ALGORITHM, mysqlChecksumQuery, postgresChecksumQuery, type ColumnInfo } from './canonical-checksum.js';
+export { writeCanary, canarySetupSql, DEFAULT_CANARY_TABLE, type CanaryTarget } from './canary.js';

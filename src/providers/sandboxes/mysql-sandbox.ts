@@ -19,7 +19,8 @@ const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
  * A MySQL/MariaDB server used for drills: each run gets its own database and a user whose
  * only grant is that database, and restores through the standard client as that user.
  */
-export function createMysqlSandbox(admin: ServerLogin, opts: { client?: string } = {}): SandboxProvider {
+/** baseEnv: the environment the client runs with (PATH, locale), from the composition root. */
+export function createMysqlSandbox(admin: ServerLogin, opts: { client?: string; baseEnv?: Readonly<Record<string, string | undefined>> } = {}): SandboxProvider {
   const passwords = new Map<string, string>();
   const client = opts.client ?? 'mysql';
   const adminConn = () =>
@@ -77,7 +78,7 @@ export function createMysqlSandbox(admin: ServerLogin, opts: { client?: string }
         async restoreSql(sql: Readable, signal?: AbortSignal) {
           const filter = new SqlGuardFilter('mysql');
           const args = [`--host=${login.host}`, `--port=${login.port}`, `--user=${login.user}`, `--database=${login.database}`, '--default-character-set=utf8mb4', '--binary-mode', '--no-auto-rehash'];
-          await runClient(client, args, { env: { MYSQL_PWD: password! }, stdin: sql.pipe(filter), secret: password, signal });
+          await runClient(client, args, { env: { MYSQL_PWD: password! }, baseEnv: opts.baseEnv ?? {}, stdin: sql.pipe(filter), secret: password, signal });
           return { filtered: filter.report.dropped, tool: client };
         },
         async query<T>(text: string) {

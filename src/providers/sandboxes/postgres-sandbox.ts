@@ -14,7 +14,8 @@ const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * A PostgreSQL server used for drills: each run gets a login role and a database it owns,
  * and restores with psql / pg_restore as that role (never as the admin).
  */
-export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: string }): SandboxProvider {
+export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: string }, opts: { baseEnv?: Readonly<Record<string, string | undefined>> } = {}): SandboxProvider {
+  const baseEnv = opts.baseEnv ?? {};
   const passwords = new Map<string, string>();
   const withAdmin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
     const c = new pg.Client({ host: admin.host, port: admin.port, user: admin.user, password: admin.password, database: admin.adminDatabase ?? 'postgres' });
@@ -72,11 +73,11 @@ export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: str
         engine: 'postgres',
         async restoreSql(sql: Readable, signal?: AbortSignal) {
           const filter = new SqlGuardFilter('postgres');
-          await runClient('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--no-psqlrc'], { env, stdin: sql.pipe(filter), secret: password, signal });
+          await runClient('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--no-psqlrc'], { env, baseEnv, stdin: sql.pipe(filter), secret: password, signal });
           return { filtered: filter.report.dropped, tool: 'psql' };
         },
         async restoreArchive(file: string, signal?: AbortSignal) {
-          await runClient('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${login.database}`, file], { env, secret: password, signal });
+          await runClient('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${login.database}`, file], { env, baseEnv, secret: password, signal });
           return { filtered: [], tool: 'pg_restore' };
         },
         async query<T>(text: string) {

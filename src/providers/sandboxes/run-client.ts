@@ -11,9 +11,9 @@ import { LifeboatError } from '../../domain/index.js';
 export async function runClient(
   cmd: string,
   args: string[],
-  opts: { env: Record<string, string>; stdin?: Readable; secret?: string; signal?: AbortSignal },
+  opts: { env: Record<string, string>; baseEnv: Readonly<Record<string, string | undefined>>; stdin?: Readable; secret?: string; signal?: AbortSignal },
 ): Promise<void> {
-  const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, stdio: [opts.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+  const child = spawn(cmd, args, { env: { ...opts.baseEnv, ...opts.env }, stdio: [opts.stdin ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => {
     if (stderr.length < 8192) stderr += c.toString();

@@ -1,15 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { SqlLineScanner } from './sql-line-scanner.js';
 
-import type { Dialect } from './types.js';
-export type { Dialect };
+import type { Dialect, FilterReport } from './types.js';
 
-/** What the filter removed, reported with the drill so nothing is silently changed. */
-export interface FilterReport {
-  dropped: { line: number; text: string }[];
-  /** DEFINER clauses removed so views, triggers and routines belong to the sandbox user. */
-  definersRemoved: number;
-}
 
 /** mysqldump writes each view, trigger and routine with its production DEFINER, which the per-run user may not impersonate. */
 const DEFINER = /\bDEFINER\s*=\s*(?:`[^`]*`|'[^']*'|[\w.%-]+)@(?:`[^`]*`|'[^']*'|[\w.%-]+)/gi;

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import type { FilterReport } from './sql-guard-filter.js';
 
 export type SandboxKind = 'pglite' | 'mysql' | 'postgres';
 export type Engine = 'mysql' | 'postgres';
@@ -22,6 +21,13 @@ export interface Lease {
   owner: { host: string; pid: number };
   /** Set when a failed drill keeps its sandbox for debugging: the sweep leaves it alone until then. */
   keepUntil?: string;
+}
+
+/** What the guard filter removed or rewrote in a dump, reported with the drill so nothing is silently changed. */
+export interface FilterReport {
+  dropped: { line: number; text: string }[];
+  /** DEFINER clauses removed so views, triggers and routines belong to the sandbox user. */
+  definersRemoved: number;
 }
 
 export interface RestoreProgress {

@@ -1,0 +1,15 @@
+import { runDrill } from '../drills/index.js';
+import type { JobHandler } from './types.js';
+
+/** A scheduled drill: the same step machine as `lifeboat drill run`. */
+export const drillJob: JobHandler = async ({ runtime, signal }, schedule) => {
+  if (schedule.job !== 'drill') throw new Error(`drill job given a ${schedule.job} schedule`);
+  const run = await runDrill(schedule.drill, { ...runtime, signal });
+  const s = run.score;
+  if (run.phase !== 'passed') runtime.logger.warn({ drill: run.drill, run: run.runId, phase: run.phase }, `drill ${run.drill} ${run.phase}${run.error ? `: ${run.error}` : ''}`);
+  return {
+    ok: run.phase === 'passed',
+    summary: `${run.drill} ${run.phase}${s ? `, score ${s.score}/100` : ''} (run ${run.runId})`,
+    details: { runId: run.runId, phase: run.phase, score: s?.score ?? null },
+  };
+};
