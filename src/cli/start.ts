@@ -1,6 +1,8 @@
 import { loadConfig } from '../config/index.js';
 import { writeDemoBackups } from '../demo/index.js';
-import { sweepLeases } from '../drills/index.js';
+import { overdueDrills, runDrill, sweepLeases } from '../drills/index.js';
+import { messageOf } from '../domain/index.js';
+import { renderRun } from './drill-format.js';
 import { recordFreshness, sweepFreshness } from '../freshness/index.js';
 import { startCronScheduler } from '../scheduling/index.js';
 import { countByStatus, renderFreshness } from './check.js';
@@ -28,6 +30,16 @@ export async function startCommand(ctx: CliContext): Promise<number> {
     ctx.out('');
 
     const scheduler = startCronScheduler(runtime, log);
+    // A drill whose cadence is overdue (never run, or not this month/quarter) runs now rather than at its next slot.
+    const background: Promise<unknown>[] = [];
+    for (const drill of await overdueDrills(config.drills.values(), runtime.runs, ctx.clock.now())) {
+      log.info({ drill: drill.name }, `drill ${drill.name} is overdue (${String(drill.cadence)}): running it now`);
+      background.push(
+        runDrill(drill.name, { ...runtime, signal: ctx.signal })
+          .then((run) => ctx.out(`\n${renderRun(run)}\n`))
+          .catch((err) => log.error({ drill: drill.name, err: messageOf(err) }, `drill ${drill.name} could not run`)),
+      );
+    }
     for (const s of scheduler.scheduled) log.info({ schedule: s.name, next: s.next?.toISOString() }, `scheduled ${s.name}`);
     log.info({ schedules: scheduler.scheduled.length, ledger: config.ledgerDir }, 'lifeboat running (embedded mode); Ctrl-C to stop');
 
@@ -37,6 +49,8 @@ export async function startCommand(ctx: CliContext): Promise<number> {
     });
     log.info('stopping: waiting for running jobs');
     await scheduler.stop();
+    // An aborted drill still tears its sandbox down before it settles.
+    await Promise.allSettled(background);
     log.info('stopped');
     return EXIT.ok;
   } finally {

@@ -23,7 +23,7 @@ describe('lifeboat CLI', () => {
   it('validate: exit 0 on the example estate', async () => {
     const r = await runCli(['validate'], { cwd: await exampleCopy(), env: { LIFEBOAT_SANDBOX_PASSWORD: undefined } });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/valid: 2 regions, 6 resources, 1 drills, 2 schedules/);
+    expect(r.stdout).toMatch(/valid: 2 regions, 6 resources, 1 drills, 4 schedules/);
     expect(r.stdout).toMatch(/warning: credentials\.sandbox-admin\.password: environment variable LIFEBOAT_SANDBOX_PASSWORD is not set/);
     expect(r.code).toBe(0);
   });
