@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { freshnessBench } from './freshness-bench.js';
+import { restoreBench } from './restore-bench.js';
 
 /**
  * npm run bench: every figure is a ratio against a baseline measured in the same run,
@@ -14,11 +16,33 @@ const { values } = parseArgs({
     files: { type: 'string', default: '3' },
     size: { type: 'string', default: '16384' },
     concurrency: { type: 'string', default: '32' },
+    'restore-mb': { type: 'string', default: '200' },
+    only: { type: 'string' },
   },
 });
+const want = (name: string) => !values.only || values.only.split(',').includes(name);
 
 const dir = await mkdtemp(path.join(tmpdir(), 'lifeboat-bench-'));
 try {
+  if (want('freshness')) await freshnessSection();
+  if (want('restore')) await restoreSection();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function restoreSection() {
+  const r = await restoreBench({ dir: path.join(dir, 'restore'), mb: Number(values['restore-mb']), bin: path.resolve(fileURLToPath(import.meta.url), '../../../bin/lifeboat.js') });
+  const f = (n: number, d = 0) => n.toFixed(d);
+  console.log(`restore: ${f(r.dumpMB)} MB mysqldump-shaped file into MariaDB (drill ${r.drillPhase})`);
+  console.log(`  plain mysql < dump: ${f(r.plainRestoreMs)} ms; lifeboat drill run restore phase: ${f(r.lifeboatRestoreMs)} ms`);
+  console.log(`  ratio lifeboat/plain = ${f(r.restoreRatio, 3)} (goal <= 1.05) ${r.restoreRatio <= 1.05 ? 'OK' : 'OVER GOAL'}`);
+  console.log(`  drill process peak RSS: ${f(r.drillPeakRssMB)} MB (goal <= 200) ${r.drillPeakRssMB <= 200 ? 'OK' : 'OVER GOAL'}`);
+  console.log(`  verification over ${f(r.tableDataMB)} MB of table data: lifeboat-v1 ${f(r.checksumMBps, 1)} MB/s, CHECKSUM TABLE EXTENDED ${f(r.checksumTableExtendedMBps, 1)} MB/s`);
+  console.log(`  time ratio lifeboat-v1/CHECKSUM TABLE = ${f(r.checksumRatio, 2)} (goal <= 1.5) ${r.checksumRatio <= 1.5 ? 'OK' : 'OVER GOAL'}`);
+  console.log(JSON.stringify({ bench: 'restore', ...r }));
+}
+
+async function freshnessSection() {
   const r = await freshnessBench({ dir, resources: Number(values.resources), files: Number(values.files), size: Number(values.size), concurrency: Number(values.concurrency) });
   const f = (n: number, d = 0) => n.toFixed(d);
   console.log(`freshness: ${r.resources} dump-dir resources, ${r.files} backup files (generated in ${f(r.generateMs / 1000, 1)} s)`);
@@ -28,6 +52,4 @@ try {
   console.log(`  baseline readdir+stat of the same files: ${f(r.baselineReaddirStatMs)} ms`);
   console.log(`  ratio repeated/baseline = ${f(r.repeatVsBaselineRatio, 2)} (goal <= 1.5) ${r.repeatVsBaselineRatio <= 1.5 ? 'OK' : 'OVER GOAL'}`);
   console.log(JSON.stringify({ bench: 'freshness', ...r }));
-} finally {
-  await rm(dir, { recursive: true, force: true });
 }

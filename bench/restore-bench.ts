@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mysql from 'mysql2/promise';
+import { tableChecksum } from '../src/checks/index.js';
+import type { SandboxTarget } from '../src/providers/index.js';
+
+const ADMIN = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+
+/** A mysqldump-shaped file of about `mb` megabytes, written in a stream (the bench holds no dump in memory either). */
+async function writeDump(file: string, mb: number): Promise<number> {
+  const out = createWriteStream(file);
+  const write = (s: string) => new Promise<void>((resolve) => (out.write(s) ? resolve() : out.once('drain', resolve)));
+  await write('-- MySQL dump 10.13\n/*!40101 SET NAMES utf8mb4 */;\n');
+  await write('CREATE TABLE `events` (`id` bigint NOT NULL, `kind` varchar(32) NOT NULL, `payload` text, `amount` decimal(12,2) DEFAULT NULL, `at` datetime NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n');
+  await write('CREATE TABLE `notes` (`ref` bigint NOT NULL, `body` mediumtext) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n');
+  let bytes = 0;
+  let id = 0;
+  const target = mb * 1e6;
+  while (bytes < target) {
+    const rows: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      id++;
+      const payload = `event ${id} `.repeat(12) + "it's \\\\ \"quoted\"";
+      rows.push(`(${id},'k${id % 17}','${payload.replace(/'/g, "\\'")}',${(id % 100000) / 100},'2026-0${1 + (id % 9)}-1${id % 9} 0${id % 10}:00:00')`);
+    }
+    const line = `INSERT INTO \`events\` VALUES ${rows.join(',')};\n`;
+    const note = `INSERT INTO \`notes\` VALUES (${id},'${'x'.repeat(2000)}');\n`;
+    await write(line + note);
+    bytes += line.length + note.length;
+  }
+  await new Promise<void>((resolve) => out.end(resolve));
+  return (await stat(file)).size;
+}
+
+/** Peak resident memory of a process, sampled from /proc (Linux); 0 elsewhere. */
+function watchPeakRss(pid: number): () => number {
+  let peak = 0;
+  const timer = setInterval(async () => {
+    try {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
+    } catch {
+      // The process has exited.
+    }
+  }, 50);
+  return () => {
+    clearInterval(timer);
+    return peak;
+  };
+}
+
+export async function restoreBench(o: { dir: string; mb: number; bin: string }) {
+  const dumpFile = path.join(o.dir, 'region', 'db', 'big.sql');
+  await mkdir(path.dirname(dumpFile), { recursive: true });
+  await mkdir(path.join(o.dir, 'drills'), { recursive: true });
+  const size = await writeDump(dumpFile, o.mb);
+
+  // Baseline: the plain client, the same file, a fresh database.
+  const admin = await mysql.createConnection(ADMIN);
+  const baseDb = `lb_bench_${process.pid}`;
+  await admin.query(`DROP DATABASE IF EXISTS \`${baseDb}\``);
+  await admin.query(`CREATE DATABASE \`${baseDb}\``);
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('sh', ['-c', `mysql -h127.0.0.1 -uroot ${baseDb} < "${dumpFile}"`], { stdio: 'inherit' });
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`mysql exit ${code}`))));
+  });
+  const plainMs = performance.now() - t0;
+
+  // Checksums over the restored tables: lifeboat-v1 in the server vs CHECKSUM TABLE … EXTENDED.
+  const conn = await mysql.createConnection({ ...ADMIN, database: baseDb, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  const target = { engine: 'mysql', query: async (sql: string) => (await conn.query(sql))[0] } as unknown as SandboxTarget;
+  const tables = ['events', 'notes'];
+  for (const name of tables) await conn.query(`ANALYZE TABLE \`${name}\``);
+  const [[sizeRow]] = (await conn.query(`SELECT SUM(data_length) AS b FROM information_schema.tables WHERE table_schema = '${baseDb}'`)) as unknown as [{ b: string }[]];
+  const dataBytes = Number(sizeRow!.b);
+  let t = performance.now();
+  for (const name of tables) await tableChecksum(target, { schema: baseDb, name });
+  const oursMs = performance.now() - t;
+  t = performance.now();
+  for (const name of tables) await conn.query(`CHECKSUM TABLE \`${name}\` EXTENDED`);
+  const checksumTableMs = performance.now() - t;
+  await conn.end();
+  await admin.query(`DROP DATABASE \`${baseDb}\``);
+  await admin.end();
+
+  // lifeboat drill run: the same file through the guard filter into a per-run database.
+  await writeFile(
+    path.join(o.dir, 'lifeboat.yaml'),
+    `version: 1\nledger: { dir: ledger }\nstateDir: state\ndefaults: { rpo: 1000d, rto: 24h }\nregions:\n  r: { kind: local, path: region }\ncredentials:\n  admin: { kind: database, user: root, password: { env: LB_BENCH_EMPTY } }\nsandboxes:\n  maria: { kind: mysql, host: 127.0.0.1, port: 3306, credentials: admin }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n`,
+  );
+  await writeFile(path.join(o.dir, 'drills', 'bench.yaml'), 'resource: db\nsandbox: maria\ntimeout: 2h\n');
+  const child = spawn(process.execPath, [o.bin, 'drill', 'run', 'bench', '--json'], { cwd: o.dir, env: { ...process.env, LB_BENCH_EMPTY: '' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const peak = watchPeakRss(child.pid!);
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  await new Promise((resolve) => child.on('close', resolve));
+  const peakRss = peak();
+  const drill = JSON.parse(stdout) as { phase: string; phases: { restore: number }; score: { score: number } };
+  return {
+    dumpMB: size / 1e6,
+    plainRestoreMs: plainMs,
+    lifeboatRestoreMs: drill.phases.restore,
+    restoreRatio: drill.phases.restore / plainMs,
+    drillPhase: drill.phase,
+    drillPeakRssMB: peakRss / 1e6,
+    tableDataMB: dataBytes / 1e6,
+    checksumMBps: dataBytes / 1e6 / (oursMs / 1000),
+    checksumTableExtendedMBps: dataBytes / 1e6 / (checksumTableMs / 1000),
+    checksumRatio: oursMs / checksumTableMs,
+  };
+}
