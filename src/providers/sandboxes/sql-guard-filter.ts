@@ -33,7 +33,7 @@ const POSTGRES_DROP = [
  */
 export class SqlGuardFilter extends Transform {
   readonly report: FilterReport = { dropped: [], definersRemoved: 0 };
-  private carry = '';
+  private carry: Buffer = Buffer.alloc(0);
   private lineNo = 0;
   private readonly sql: SqlLineScanner;
   private inCopy = false;
@@ -45,26 +45,40 @@ export class SqlGuardFilter extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    // latin1 maps every byte to one character and back: raw binary in a dump (mysqldump
-    // writes BLOBs as escaped bytes) passes through unchanged, and the SQL keywords and
-    // delimiters this filter looks for are all ASCII.
-    const text = this.carry + chunk.toString('latin1');
-    const lastNl = text.lastIndexOf('\n');
+    const bytes = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    const lastNl = bytes.lastIndexOf(0x0a);
     if (lastNl < 0) {
-      this.carry = text;
+      this.carry = bytes;
       return cb();
     }
-    this.carry = text.slice(lastNl + 1);
-    const out: string[] = [];
-    for (const line of text.slice(0, lastNl).split('\n')) {
+    this.carry = bytes.subarray(lastNl + 1);
+    // latin1 maps every byte to one character: string offsets are byte offsets, raw binary
+    // in a dump (mysqldump writes BLOBs as escaped bytes) is untouched, and the keywords
+    // and delimiters this filter looks for are all ASCII.
+    const text = bytes.toString('latin1', 0, lastNl);
+    const out: Buffer[] = [];
+    let keptFrom = 0;
+    let start = 0;
+    while (start <= text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const line = text.slice(start, end);
       const kept = this.line(line);
-      if (kept !== undefined) out.push(kept);
+      if (kept !== line) {
+        // Flush the unchanged run before this line as one slice of the input.
+        if (start > keptFrom) out.push(bytes.subarray(keptFrom, start));
+        if (kept !== undefined) out.push(Buffer.from(`${kept}\n`, 'latin1'));
+        keptFrom = end + 1;
+      }
+      start = end + 1;
     }
-    cb(null, out.length ? Buffer.from(`${out.join('\n')}\n`, 'latin1') : undefined);
+    if (lastNl + 1 > keptFrom) out.push(bytes.subarray(keptFrom, lastNl + 1));
+    cb(null, out.length === 1 ? out[0] : Buffer.concat(out));
   }
 
   override _flush(cb: TransformCallback): void {
-    const kept = this.carry ? this.line(this.carry) : undefined;
+    const line = this.carry.toString('latin1');
+    const kept = line ? this.line(line) : undefined;
     cb(null, kept === undefined ? undefined : Buffer.from(kept, 'latin1'));
   }
 
