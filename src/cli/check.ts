@@ -1,6 +1,7 @@
 import { formatDuration, loadConfig } from '../config/index.js';
 import { LifeboatError } from '../domain/index.js';
-import { recordFreshness, sweepFreshness, type FreshnessResult, type FreshnessStatus } from '../freshness/index.js';
+import type { FreshnessResult, FreshnessStatus } from '../freshness/index.js';
+import { checkAll } from '../jobs/index.js';
 import { EXIT, type CliContext } from './context.js';
 import { painter, renderTable } from './output.js';
 
@@ -13,8 +14,7 @@ export async function checkCommand(ctx: CliContext, opts: { json?: boolean; reso
   if (unknown.length) throw new LifeboatError('USAGE', `unknown resource ${unknown.join(', ')}: expected one of ${[...config.resources.keys()].join(', ')}`);
   const rt = await ctx.openRuntime(config);
   try {
-    const { results, stats } = await sweepFreshness(config, rt, { resources: opts.resource?.length ? opts.resource : undefined, signal: ctx.signal });
-    await recordFreshness(results, { ledger: rt.ledger, stateDir: config.stateDir });
+    const { results, stats } = await checkAll(rt, { resources: opts.resource?.length ? opts.resource : undefined, signal: ctx.signal });
     const counts = countByStatus(results);
     if (opts.json) ctx.out(JSON.stringify({ checkedAt: ctx.clock.now().toISOString(), summary: counts, results, stats }, null, 2));
     else ctx.out(renderFreshness(results, counts));
@@ -33,7 +33,7 @@ export function countByStatus(results: readonly FreshnessResult[]): Record<Fresh
 export function renderFreshness(results: readonly FreshnessResult[], counts: Record<FreshnessStatus, number>): string {
   const paint = painter();
   const rows = results.map((r) => [
-    r.resource,
+    r.kind === 'copy' ? `${r.resource} → copy` : r.resource,
     r.region,
     r.newestUsable ? `${r.newestUsable.name} (${r.newestUsable.timeSource})` : '-',
     r.newestUsable ? formatDuration(r.newestUsable.ageMs) : '-',
@@ -43,7 +43,11 @@ export function renderFreshness(results: readonly FreshnessResult[], counts: Rec
   ]);
   const table = renderTable(['RESOURCE', 'REGION', 'NEWEST USABLE BACKUP (time from)', 'AGE', 'TARGET', 'STATUS', 'WHY'], rows);
   const parts = (Object.entries(counts) as [FreshnessStatus, number][]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`);
-  const attention = results.filter((r) => r.status !== 'fresh').map((r) => paint(STATUS_STYLE[r.status], `! ${r.resource} is ${r.status}: ${r.reason}`));
-  const n = results.length;
-  return [table, '', `${n} resource${n === 1 ? '' : 's'}: ${parts.join(', ') || 'none'}`, ...attention].join('\n');
+  const attention = results
+    .filter((r) => r.status !== 'fresh')
+    .map((r) => paint(STATUS_STYLE[r.status], r.kind === 'copy' ? `! ${r.resource} copies in ${r.region} are ${r.status}: ${r.reason}` : `! ${r.resource} is ${r.status}: ${r.reason}`));
+  const n = results.filter((r) => r.kind !== 'copy').length;
+  const c = results.length - n;
+  const what = `${n} resource${n === 1 ? '' : 's'}${c ? ` and ${c} copy destination${c === 1 ? '' : 's'}` : ''}`;
+  return [table, '', `${what}: ${parts.join(', ') || 'none'}`, ...attention].join('\n');
 }

@@ -8,3 +8,4 @@ export { validateCommand } from './validate.js';
 export { drillListCommand, drillRunCommand, drillShowCommand, drillHistoryCommand } from './drill.js';
 export { sandboxSweepCommand } from './sandbox-sweep.js';
 export { canaryCommand, canarySetupCommand } from './canary.js';
+export { copyRunCommand, copyStatusCommand, copyVerifyCommand } from './copy.js';

@@ -3,7 +3,8 @@ import { writeDemoBackups } from '../demo/index.js';
 import { overdueDrills, runDrill, sweepLeases } from '../drills/index.js';
 import { messageOf } from '../domain/index.js';
 import { renderRun } from './drill-format.js';
-import { recordFreshness, sweepFreshness } from '../freshness/index.js';
+import { checkAll } from '../jobs/index.js';
+import { runCopies } from '../copy/index.js';
 import { startCronScheduler } from '../scheduling/index.js';
 import { countByStatus, renderFreshness } from './check.js';
 import { EXIT, type CliContext } from './context.js';
@@ -24,8 +25,12 @@ export async function startCommand(ctx: CliContext): Promise<number> {
     // Sandboxes left by drills that died with an earlier process go first.
     const swept = await sweepLeases(runtime);
     if (swept.removed.length || swept.failed.length) log.warn({ removed: swept.removed.length, failed: swept.failed.length }, 'swept sandboxes left by earlier drills');
-    const { results } = await sweepFreshness(config, runtime, { signal: ctx.signal });
-    await recordFreshness(results, { ledger: runtime.ledger, stateDir: config.stateDir });
+    if (config.estate.copies?.length) {
+      // Catch up on cold copies first, so copy lag and drills from copies see them.
+      const copied = await runCopies({ ...runtime, signal: ctx.signal });
+      log.info({ copies: copied.length, copied: copied.filter((c) => c.outcome === 'copied').length }, 'copy pass done');
+    }
+    const { results } = await checkAll(runtime, { signal: ctx.signal });
     ctx.out(renderFreshness(results, countByStatus(results)));
     ctx.out('');
 

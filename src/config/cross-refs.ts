@@ -56,6 +56,30 @@ export function checkCrossReferences(estate: RawFile, drills: RawFile[], schedul
     else if (cred.kind !== 'database') at(estate.source, ['sandboxes', name, 'credentials'], `credential profile "${profile}" is kind ${String(cred.kind)}: expected kind database`);
   }
   const resources = [...resourceIds.keys()];
+  const regionOf = new Map<string, string | undefined>();
+  (Array.isArray(e.resources) ? e.resources : []).forEach((r: unknown) => {
+    if (isObj(r) && str(r.id)) regionOf.set(str(r.id)!, str(r.region));
+  });
+  const policyNames = new Set<string>();
+  (Array.isArray(e.copies) ? e.copies : []).forEach((p: unknown, i) => {
+    if (!isObj(p)) return;
+    const name = str(p.name);
+    if (name !== undefined && policyNames.has(name)) at(estate.source, ['copies', i, 'name'], `duplicate copy policy name "${name}"`);
+    if (name !== undefined) policyNames.add(name);
+    // With "*", a resource already living in a destination is simply not copied there.
+    const ids = Array.isArray(p.resources) ? p.resources.filter((x): x is string => typeof x === 'string') : [];
+    if (Array.isArray(p.resources)) {
+      p.resources.forEach((id: unknown, j) => {
+        if (typeof id === 'string' && !resourceIds.has(id)) at(estate.source, ['copies', i, 'resources', j], `unknown resource "${id}": ${oneOf(resources)}`);
+      });
+    }
+    (Array.isArray(p.to) ? p.to : []).forEach((region: unknown, j) => {
+      if (typeof region !== 'string') return;
+      if (!regions.includes(region)) at(estate.source, ['copies', i, 'to', j], `unknown region "${region}": ${oneOf(regions)}`);
+      const same = ids.filter((id) => regionOf.get(id) === region);
+      if (same.length) at(estate.source, ['copies', i, 'to', j], `region "${region}" is where ${same.join(', ')} already live${same.length > 1 ? '' : 's'}: a copy must go to another region`);
+    });
+  });
 
   const drillNames = new Map<string, string>();
   for (const d of drills) {
@@ -90,6 +114,8 @@ export function checkCrossReferences(estate: RawFile, drills: RawFile[], schedul
         if (typeof id === 'string' && !resourceIds.has(id)) at(s.source, ['resources', i], `unknown resource "${id}": ${oneOf(resources)}`);
       });
     }
+    const policy = str(data.policy);
+    if (data.job === 'copy' && policy !== undefined && !policyNames.has(policy)) at(s.source, ['policy'], `unknown copy policy "${policy}": ${oneOf([...policyNames])}`);
     if (data.job === 'demo-backups' && e.demo === undefined) at(s.source, ['job'], 'job demo-backups needs a demo: section in the estate');
   }
   return issues;

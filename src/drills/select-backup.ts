@@ -19,11 +19,9 @@ export async function selectBackup(
   deps: { catalog: BackupCatalog; inspector: BackupInspector; now: Date; random: () => number; signal?: AbortSignal },
 ): Promise<Selected> {
   const sel = drill.backup;
+  // latest-in-region reads the cold copies in that region (the drill simulates losing the primary).
   const region = typeof sel === 'object' && 'latest-in-region' in sel ? sel['latest-in-region'] : resource.region;
-  if (region !== resource.region) {
-    throw new LifeboatError('BACKUP_UNREADABLE', `resource ${resource.id} has no copies in region ${region} yet (cold copies come with lifeboat copy)`, { retryable: false });
-  }
-  let candidates = await deps.catalog.list(resource);
+  let candidates = await deps.catalog.list(resource, region);
   if (typeof sel === 'object' && 'at' in sel) {
     const at = new Date(sel.at).getTime();
     candidates = candidates.filter((b) => b.time.getTime() <= at);
@@ -44,7 +42,8 @@ export async function selectBackup(
   }
   if (!usable.length) {
     const why = skipped.length ? `; unusable: ${skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}` : '';
-    throw new LifeboatError('BACKUP_UNREADABLE', `no usable backup of ${resource.id} matches ${JSON.stringify(sel)}${why}`, { retryable: false });
+    const where = region === resource.region ? '' : ` in region ${region}`;
+    throw new LifeboatError('BACKUP_UNREADABLE', `no usable backup of ${resource.id}${where} matches ${JSON.stringify(sel)}${why}`, { retryable: false });
   }
   const backup = wantAll ? usable[Math.floor(deps.random() * usable.length)]! : usable[0]!;
   return { backup, skipped };

@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ledger, LedgerEntry } from '../ledger/index.js';
 import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
-import { STATUS_RANK, type FreshnessResult, type FreshnessStatus } from './types.js';
+import { STATUS_RANK, subjectOf, type FreshnessResult, type FreshnessStatus } from './types.js';
 
 /** What is remembered per resource between sweeps to decide what is worth a ledger record. */
 export interface ResourceState {
@@ -30,16 +30,17 @@ export function evidenceFor(state: FreshnessState, results: readonly FreshnessRe
   const next: FreshnessState = { ...state };
   const entries: LedgerEntry[] = [];
   for (const r of results) {
+    const subject = subjectOf(r);
     const today = r.checkedAt.slice(0, 10);
-    let s = next[r.resource] ? { ...next[r.resource]!, day: { ...next[r.resource]!.day } } : undefined;
+    let s = next[subject] ? { ...next[subject]!, day: { ...next[subject]!.day } } : undefined;
     if (s && s.day.date !== today) {
-      entries.push({ type: 'freshness.daily-summary', subject: r.resource, data: { ...s.day, statusAtEnd: s.status } });
+      entries.push({ type: 'freshness.daily-summary', subject, data: { ...s.day, statusAtEnd: s.status } });
       s.day = newDay(today, s.status);
     }
     if (!s || s.status !== r.status) {
       entries.push({
-        type: 'freshness.status-changed',
-        subject: r.resource,
+        type: r.kind === 'copy' ? 'copy.status-changed' : 'freshness.status-changed',
+        subject,
         data: {
           from: s?.status ?? null,
           to: r.status,
@@ -57,7 +58,7 @@ export function evidenceFor(state: FreshnessState, results: readonly FreshnessRe
     s.day.byStatus[r.status] = (s.day.byStatus[r.status] ?? 0) + 1;
     if (STATUS_RANK[r.status] > STATUS_RANK[s.day.worst]) s.day.worst = r.status;
     if (r.newestUsable) s.day.maxAgeMs = Math.max(s.day.maxAgeMs ?? 0, r.newestUsable.ageMs);
-    next[r.resource] = s;
+    next[subject] = s;
   }
   return { state: next, entries };
 }

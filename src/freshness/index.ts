@@ -3,4 +3,4 @@ export { classify } from './classify.js';
 export { evidenceFor, recordFreshness, type FreshnessState } from './evidence.js';
 export { openVerdictCache, type VerdictCache } from './verdict-cache.js';
 export type { FreshnessResult, FreshnessStatus, BackupSummary } from './types.js';
-export { STATUS_RANK } from './types.js';
+export { STATUS_RANK, subjectOf } from './types.js';

@@ -29,4 +29,11 @@ export interface FreshnessResult {
   graceMs: number;
   backups: number;
   checkedAt: string;
+  /** For copy-lag rows (kind copy): the policy; region is then the destination. */
+  policy?: string;
+}
+
+/** The ledger subject and state key of a result: a resource, or a resource's copies in one region. */
+export function subjectOf(r: Pick<FreshnessResult, 'resource' | 'kind' | 'region'>): string {
+  return r.kind === 'copy' ? `${r.resource}@${r.region}` : r.resource;
 }

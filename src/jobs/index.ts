@@ -1,5 +1,6 @@
 import type { Schedule } from '../config/index.js';
 import { canaryJob } from './canary-job.js';
+import { copyJob, copyVerifyJob } from './copy-jobs.js';
 import { demoBackupsJob } from './demo-backups-job.js';
 import { drillJob } from './drill-job.js';
 import { freshnessJob } from './freshness-job.js';
@@ -7,11 +8,14 @@ import type { JobHandler } from './types.js';
 
 export type { JobContext, JobHandler, JobOutcome, Runtime } from './types.js';
 export { canaryJob } from './canary-job.js';
+export { checkAll } from './check-all.js';
 
 /** Handlers by job kind: every kind a schedule may name. */
 export const JOB_HANDLERS: Record<Schedule['job'], JobHandler> = {
   freshness: freshnessJob,
   drill: drillJob,
   canary: canaryJob,
+  copy: copyJob,
+  'copy-verify': copyVerifyJob,
   'demo-backups': demoBackupsJob,
 };

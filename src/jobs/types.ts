@@ -1,10 +1,15 @@
 import type { Schedule } from '../config/index.js';
 import type { DrillDeps } from '../drills/index.js';
 import type { SweepDeps } from '../freshness/index.js';
-import type { CanaryTarget } from '../providers/index.js';
+import type { CanaryTarget, RegionStore } from '../providers/index.js';
+import type { CopyRegistryStore } from '../copy/index.js';
 
 /** Everything a job needs for one loaded config: providers, ledger, clock, logger. Built by the composition root. */
 export interface Runtime extends SweepDeps, Omit<DrillDeps, 'signal' | 'onProgress'> {
+  /** Verified cold copies, shared by whoever copies or verifies. */
+  registry: CopyRegistryStore;
+  /** The storage of a region, where copies are written and read. */
+  store(region: string): RegionStore;
   /** Where a resource's canary heartbeat goes, its insert-only credential resolved. */
   canaryTarget(resourceId: string): Promise<CanaryTarget>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { canaryCommand, canarySetupCommand, checkCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
+import { canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
 import { ConfigError } from '../config/index.js';
 import { exitCodeOf, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
@@ -129,6 +129,31 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       exit = await sandboxSweepCommand(context(), o);
+    });
+
+  const copy = program.command('copy').description('cold copies of backups in other regions');
+  copy
+    .command('run')
+    .description('copy the newest backups to each destination, verified and write-once; exit 1 on any conflict')
+    .option('--policy <name>', 'only this copy policy')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      exit = await copyRunCommand(context(), o);
+    });
+  copy
+    .command('status')
+    .description('per resource and destination: newest verified copy, lag, target, status')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      exit = await copyStatusCommand(context(), o);
+    });
+  copy
+    .command('verify')
+    .description('re-hash copies to find bit rot or tampering; exit 1 naming any that changed')
+    .option('--sample <n>', 'only the n copies verified longest ago')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      exit = await copyVerifyCommand(context(), o);
     });
 
   const canary = program.command('canary').description('heartbeat rows in production whose newest restored value measures a drill\'s real RPO');

@@ -2,11 +2,12 @@ import path from 'node:path';
 import { lookup } from 'node:dns/promises';
 import type { Env, LoadedConfig } from '../config/index.js';
 import { createRunStore } from '../drills/index.js';
+import { copyRegistryStore } from '../copy/index.js';
 import type { Clock, Logger } from '../domain/index.js';
 import { openVerdictCache } from '../freshness/index.js';
 import type { Runtime } from '../jobs/index.js';
 import { createFsLedger } from '../ledger/index.js';
-import { createDumpDirCatalog, createFileInspector, createLeaseStore } from '../providers/index.js';
+import { createDumpDirCatalog, createFileInspector, createLeaseStore, createLocalRegionStore, type RegionStore } from '../providers/index.js';
 import { canaryTargetFor } from './canary-targets.js';
 import { sandboxFactory } from './sandbox-factory.js';
 
@@ -23,10 +24,27 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
     sandbox: sandboxFactory(config, base.env ?? {}),
     resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
     random: Math.random,
+    registry: copyRegistryStore(config.stateDir),
+    store: regionStores(config),
     canaryTarget: (id) => canaryTargetFor(config, config.resources.get(id)!, base.env ?? {}),
     catalog: createDumpDirCatalog(config.regionRoots),
     inspector: createFileInspector(base.clock),
     verdicts: await openVerdictCache(path.join(config.stateDir, 'verdicts.json')),
     close: () => ledger.close(),
+  };
+}
+
+/** One store per region, made on first use. */
+function regionStores(config: LoadedConfig): (region: string) => RegionStore {
+  const stores = new Map<string, RegionStore>();
+  return (region) => {
+    let s = stores.get(region);
+    if (!s) {
+      const root = config.regionRoots.get(region);
+      if (!root) throw new Error(`unknown region ${region}`);
+      s = createLocalRegionStore(region, root);
+      stores.set(region, s);
+    }
+    return s;
   };
 }

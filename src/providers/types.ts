@@ -32,7 +32,8 @@ export interface Verdict {
 
 /** Lists a resource's backups, newest first. Cheap: metadata only. */
 export interface BackupCatalog {
-  list(resource: Resource): Promise<BackupRef[]>;
+  /** In the resource's own region, or (cold copies) in another region where they land under the same path. */
+  list(resource: Resource, region?: string): Promise<BackupRef[]>;
 }
 
 /** Reads a backup end to end to decide whether it is usable. Expensive: callers cache by fingerprint. */

@@ -67,6 +67,7 @@ describe('choosing the backup to restore', () => {
 
   it('fails clearly when nothing usable matches, or the region has no copies yet', async () => {
     await expect(selectBackup(drill({ at: '2020-01-01T00:00:00Z' }), resource, deps())).rejects.toThrow(/no usable backup of r matches/);
-    await expect(selectBackup(drill({ 'latest-in-region': 'sh' }), resource, deps())).rejects.toThrow(/no copies in region sh yet/);
+    const empty = { ...deps(), catalog: { list: async (_r: Resource, region?: string) => (region === 'sh' ? [] : list) } };
+    await expect(selectBackup(drill({ 'latest-in-region': 'sh' }), resource, empty)).rejects.toThrow(/no usable backup of r in region sh matches/);
   });
 });

@@ -102,6 +102,19 @@ export const alertRouteSchema = z.discriminatedUnion('kind', [
 
 const recordOf = <T extends z.ZodType>(value: T) => z.record(idSchema, value);
 
+/** Which resources' backups are copied to which other regions, and how recent the copies must stay. */
+export const copyPolicySchema = z.strictObject({
+  name: idSchema,
+  resources: z.union([z.literal('*'), z.array(idSchema).min(1)]).meta({ description: 'Resource ids, or "*" for all.' }),
+  to: z.array(idSchema).min(1).meta({ description: 'Destination regions (never the resource\'s own).' }),
+  keep: z.number().int().min(1).max(1000).default(3).meta({ description: 'How many of the newest usable backups each destination must hold.' }),
+  storageClass: z.enum(['STANDARD', 'STANDARD_IA', 'ARCHIVE', 'DEEP_ARCHIVE']).default('ARCHIVE').meta({ description: 'Storage class of the copies (object storage; recorded for local regions).' }),
+  lag: durationSchema.meta({ description: 'Copy-lag target: max age of the newest verified copy in each destination.' }),
+  grace: durationSchema.optional(),
+  parallel: z.number().int().min(1).max(16).default(2).meta({ description: 'Files copied at once.' }),
+});
+export type CopyPolicy = z.output<typeof copyPolicySchema>;
+
 export const estateSchema = z
   .strictObject({
     version: z.literal(1).meta({ description: 'Format version of this file.' }),
@@ -126,6 +139,7 @@ export const estateSchema = z
     regions: recordOf(regionSchema),
     credentials: recordOf(credentialSchema).optional(),
     resources: z.array(resourceSchema),
+    copies: z.array(copyPolicySchema).optional().meta({ description: 'Cold-copy policies: backups copied to other regions, verified, write-once.' }),
     sandboxes: recordOf(sandboxSchema).optional(),
     alertRoutes: recordOf(alertRouteSchema).optional(),
   })

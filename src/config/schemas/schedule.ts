@@ -20,6 +20,12 @@ export const scheduleSchema = z
       ...when,
     }),
     z.strictObject({ job: z.literal('drill'), drill: idSchema, ...when }),
+    z.strictObject({ job: z.literal('copy'), policy: idSchema.optional().meta({ description: 'Only this copy policy (default: all).' }), ...when }),
+    z.strictObject({
+      job: z.literal('copy-verify'),
+      sample: z.number().int().min(1).optional().meta({ description: 'Re-hash this many copies per run, longest-unverified first (default: all).' }),
+      ...when,
+    }),
     z.strictObject({
       job: z.literal('canary'),
       resources: z.array(idSchema).optional().meta({ description: 'Only these resources (default: every resource with a source).' }),
@@ -30,8 +36,8 @@ export const scheduleSchema = z
       ...when,
       description: z.string().optional().meta({ description: 'Writes new dumps into the demo estate, as a nightly backup cron would.' }),
     }),
-  ], { error: (iss) => iss.code === 'invalid_union' ? `expected job: freshness, drill, canary or demo-backups` : undefined })
+  ], { error: (iss) => iss.code === 'invalid_union' ? `expected job: freshness, drill, copy, copy-verify, canary or demo-backups` : undefined })
   .meta({ title: 'lifeboat schedule (schedules/*.yaml)' });
 
 export type Schedule = z.output<typeof scheduleSchema> & { name: string };
-export const JOB_KINDS = ['freshness', 'drill', 'canary', 'demo-backups'] as const;
+export const JOB_KINDS = ['freshness', 'drill', 'copy', 'copy-verify', 'canary', 'demo-backups'] as const;

@@ -44,9 +44,9 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
   };
 
   return {
-    async list(resource) {
-      const root = regionRoots.get(resource.region);
-      if (!root) throw new LifeboatError('CONFIG_INVALID', `resource ${resource.id}: region ${resource.region} is not a local region`);
+    async list(resource, region = resource.region) {
+      const root = regionRoots.get(region);
+      if (!root) throw new LifeboatError('CONFIG_INVALID', `resource ${resource.id}: region ${region} is not a local region`);
       const dir = path.resolve(root, resource.path);
       let names: string[];
       try {
@@ -75,7 +75,7 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
         const m = statOf.get(name + MANIFEST_SUFFIX) ? manifestCache.get(location + MANIFEST_SUFFIX) : undefined;
         // Unchanged since the last listing: hand back the same object, so a repeated sweep allocates next to nothing.
         const prev = refCache.get(location);
-        if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs && prev.manifestEntry === m && prev.ref.resourceId === resource.id) {
+        if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs && prev.manifestEntry === m && prev.ref.resourceId === resource.id && prev.ref.region === region) {
           refs.push(prev.ref);
           continue;
         }
@@ -88,7 +88,7 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
             : [new Date(st.mtimeMs), 'mtime' as const];
         const ref: BackupRef = {
           resourceId: resource.id,
-          region: resource.region,
+          region,
           location,
           name,
           size: st.size,

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RegionStore, StorageClass } from '../providers/index.js';
+import { sha256Of } from './hash-stream.js';
+
+export type CopyOutcome =
+  | { kind: 'copied'; sha256: string; bytes: number; resumedFrom: number }
+  | { kind: 'already'; sha256: string }
+  | { kind: 'conflict'; reason: string }
+  | { kind: 'source-bad'; reason: string };
+
+export interface CopyRequest {
+  key: string;
+  size: number;
+  mtime: Date;
+  /** sha256 the source's manifest promises, when it has one. */
+  expectedSha256?: string;
+  storageClass: StorageClass;
+}
+
+/**
+ * Copies one object between regions: into a partial, resumed from its verified prefix,
+ * fsynced, re-read and checked against the source's sha256 (and its manifest's), then
+ * published under its final name without ever replacing what is there. A destination
+ * holding different content is a conflict, reported and left alone.
+ */
+export async function copyObject(src: RegionStore, dst: RegionStore, req: CopyRequest, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<CopyOutcome> {
+  const existing = await dst.head(req.key);
+  if (existing) return compareExisting(src, dst, req, existing.size);
+
+  let offset = await dst.partialSize(req.key);
+  const hash = createHash('sha256');
+  if (offset > req.size) offset = 0;
+  if (offset > 0) {
+    // Resume only from a prefix proven equal to the source's.
+    const srcPrefix = createHash('sha256');
+    for await (const c of await src.read(req.key, { start: 0, end: offset - 1 })) {
+      srcPrefix.update(c as Buffer);
+      hash.update(c as Buffer);
+    }
+    const dstPrefix = await sha256Of(await dst.readPartial(req.key));
+    if (dstPrefix.hex !== srcPrefix.digest('hex')) return copyObjectFromZero(src, dst, req, onBytes, signal);
+  }
+  return finish(src, dst, req, offset, hash, onBytes, signal);
+}
+
+async function copyObjectFromZero(src: RegionStore, dst: RegionStore, req: CopyRequest, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<CopyOutcome> {
+  await dst.discardPartial(req.key);
+  return finish(src, dst, req, 0, createHash('sha256'), onBytes, signal);
+}
+
+async function finish(
+  src: RegionStore,
+  dst: RegionStore,
+  req: CopyRequest,
+  offset: number,
+  hash: ReturnType<typeof createHash>,
+  onBytes?: (n: number) => void,
+  signal?: AbortSignal,
+): Promise<CopyOutcome> {
+  if (offset < req.size) {
+    const tee = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        hash.update(chunk);
+        onBytes?.(chunk.length);
+        cb(null, chunk);
+      },
+    });
+    await pipeline(await src.read(req.key, { start: offset }), tee, await dst.openPartial(req.key, offset), { signal });
+  }
+  const sha256 = hash.digest('hex');
+  if (req.expectedSha256 && req.expectedSha256 !== sha256) {
+    await dst.discardPartial(req.key);
+    return { kind: 'source-bad', reason: `source sha256 ${sha256.slice(0, 12)}… differs from its manifest's ${req.expectedSha256.slice(0, 12)}…` };
+  }
+  await dst.syncPartial(req.key);
+  const written = await sha256Of(await dst.readPartial(req.key));
+  if (written.hex !== sha256 || written.bytes !== req.size) {
+    await dst.discardPartial(req.key);
+    throw new Error(`copy of ${req.key} to ${dst.region} did not verify (${written.bytes} bytes, sha256 ${written.hex.slice(0, 12)}…): discarded, will retry`);
+  }
+  const committed = await dst.commit(req.key, { mtime: req.mtime, storageClass: req.storageClass });
+  if (committed === 'exists') {
+    await dst.discardPartial(req.key);
+    return compareExisting(src, dst, req, (await dst.head(req.key))!.size);
+  }
+  return { kind: 'copied', sha256, bytes: req.size - offset, resumedFrom: offset };
+}
+
+async function compareExisting(src: RegionStore, dst: RegionStore, req: CopyRequest, dstSize: number): Promise<CopyOutcome> {
+  if (dstSize !== req.size) return { kind: 'conflict', reason: `destination holds ${dstSize} bytes under this name, the source ${req.size}` };
+  const [a, b] = await Promise.all([req.expectedSha256 ? Promise.resolve({ hex: req.expectedSha256 }) : sha256Of(await src.read(req.key)), sha256Of(await dst.read(req.key))]);
+  if (a.hex !== b.hex) return { kind: 'conflict', reason: `destination holds different content under this name (sha256 ${b.hex.slice(0, 12)}…, source ${a.hex.slice(0, 12)}…)` };
+  return { kind: 'already', sha256: b.hex };
+}

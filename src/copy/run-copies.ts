@@ -1,0 +1,136 @@
+import { MANIFEST_SUFFIX, type CopyPolicy, type LoadedConfig, type Resource } from '../config/index.js';
+import { mapLimit, messageOf, type Clock, type Logger } from '../domain/index.js';
+import type { Ledger, LedgerEntry } from '../ledger/index.js';
+import { type BackupCatalog, type BackupInspector, type BackupRef, type RegionStore } from '../providers/index.js';
+import { copyObject, type CopyOutcome } from './copy-file.js';
+import { copyId, copyKey, type CopyRecord, type CopyRegistryStore } from './copy-registry.js';
+
+export interface CopyDeps {
+  config: LoadedConfig;
+  clock: Clock;
+  logger: Logger;
+  catalog: BackupCatalog;
+  inspector: BackupInspector;
+  ledger: Ledger;
+  registry: CopyRegistryStore;
+  store(region: string): RegionStore;
+  signal?: AbortSignal;
+  onProgress?: (p: { file: string; bytes: number; total: number }) => void;
+}
+
+export interface CopyTaskResult {
+  policy: string;
+  resource: string;
+  from: string;
+  to: string;
+  key: string;
+  outcome: CopyOutcome['kind'] | 'error';
+  detail?: string;
+  bytes: number;
+  durationMs: number;
+}
+
+export function resourcesOf(policy: CopyPolicy, config: LoadedConfig): Resource[] {
+  const all = [...config.resources.values()];
+  return policy.resources === '*' ? all : policy.resources.map((id) => config.resources.get(id)!).filter(Boolean);
+}
+
+/**
+ * One pass of every (or one) copy policy: for each resource and destination, the newest
+ * `keep` usable backups (with their manifests) are copied and verified. Each copy, skip
+ * of an identical copy, and conflict is ledgered; nothing at a destination is replaced.
+ */
+export async function runCopies(deps: CopyDeps, opts: { policy?: string } = {}): Promise<CopyTaskResult[]> {
+  const policies = (deps.config.estate.copies ?? []).filter((p) => !opts.policy || p.name === opts.policy);
+  const tasks: { policy: CopyPolicy; resource: Resource; backup: BackupRef; to: string }[] = [];
+  for (const policy of policies) {
+    for (const resource of resourcesOf(policy, deps.config)) {
+      const usable: BackupRef[] = [];
+      for (const b of await deps.catalog.list(resource)) {
+        if (usable.length >= policy.keep) break;
+        if ((await deps.inspector.inspect(b, deps.signal)).usable) usable.push(b);
+      }
+      for (const to of policy.to) if (to !== resource.region) for (const backup of usable) tasks.push({ policy, resource, backup, to });
+    }
+  }
+  const results: CopyTaskResult[] = [];
+  const parallel = Math.max(1, ...policies.map((p) => p.parallel));
+  await mapLimit(tasks, parallel, async (t) => {
+    deps.signal?.throwIfAborted();
+    results.push(await copyOne(deps, t));
+  });
+  return results;
+}
+
+async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resource; backup: BackupRef; to: string }): Promise<CopyTaskResult> {
+  const src = deps.store(t.resource.region);
+  const dst = deps.store(t.to);
+  const key = copyKey(t.resource.path, t.backup.name);
+  const started = Date.now();
+  const base = { policy: t.policy.name, resource: t.resource.id, from: t.resource.region, to: t.to, key };
+  let bytes = 0;
+  try {
+    const outcome = await copyObject(
+      src,
+      dst,
+      { key, size: t.backup.size, mtime: t.backup.modifiedAt, expectedSha256: t.backup.manifest?.sha256, storageClass: t.policy.storageClass },
+      (n) => {
+        bytes += n;
+        deps.onProgress?.({ file: key, bytes, total: t.backup.size });
+      },
+      deps.signal,
+    );
+    // The manifest travels with its backup, under the same write-once rules.
+    let manifestOutcome: CopyOutcome | undefined;
+    if (t.backup.manifest && (outcome.kind === 'copied' || outcome.kind === 'already')) {
+      const mKey = key + MANIFEST_SUFFIX;
+      const head = await src.head(mKey);
+      if (head) manifestOutcome = await copyObject(src, dst, { key: mKey, size: head.size, mtime: new Date(head.mtimeMs), storageClass: t.policy.storageClass });
+    }
+    const durationMs = Date.now() - started;
+    const problem = outcome.kind === 'conflict' || outcome.kind === 'source-bad' ? outcome.reason : manifestOutcome?.kind === 'conflict' ? `manifest: ${manifestOutcome.reason}` : undefined;
+    await record(deps, t, key, outcome, problem, durationMs);
+    if (problem) deps.logger.error({ resource: t.resource.id, to: t.to, key }, `copy ${key} → ${t.to}: ${problem} (left untouched)`);
+    return { ...base, outcome: outcome.kind, detail: problem, bytes: outcome.kind === 'copied' ? outcome.bytes : 0, durationMs };
+  } catch (err) {
+    if (deps.signal?.aborted) throw err;
+    deps.logger.error({ resource: t.resource.id, to: t.to, key, err: messageOf(err) }, 'copy failed');
+    return { ...base, outcome: 'error', detail: messageOf(err), bytes, durationMs: Date.now() - started };
+  }
+}
+
+async function record(deps: CopyDeps, t: { resource: Resource; backup: BackupRef; to: string }, key: string, outcome: CopyOutcome, problem: string | undefined, durationMs: number) {
+  const now = deps.clock.now().toISOString();
+  const entry: LedgerEntry = {
+    type: outcome.kind === 'copied' ? 'copy.completed' : outcome.kind === 'already' ? 'copy.already-present' : outcome.kind === 'conflict' ? 'copy.conflict' : 'copy.source-bad',
+    subject: t.resource.id,
+    data: {
+      from: { region: t.resource.region, key },
+      to: { region: t.to, key },
+      size: t.backup.size,
+      sha256: 'sha256' in outcome ? outcome.sha256 : null,
+      durationMs,
+      verified: outcome.kind === 'copied' || outcome.kind === 'already',
+      resumedFrom: outcome.kind === 'copied' ? outcome.resumedFrom : null,
+      problem: problem ?? null,
+    },
+  };
+  await deps.ledger.append(entry);
+  const head = await deps.store(t.to).head(key);
+  if (!head || outcome.kind === 'source-bad') return;
+  await deps.registry.update((reg) => {
+    const rec: CopyRecord = {
+      resource: t.resource.id,
+      region: t.to,
+      key,
+      size: head.size,
+      mtimeMs: head.mtimeMs,
+      sha256: 'sha256' in outcome ? outcome.sha256 : '',
+      backupTime: t.backup.time.toISOString(),
+      verifiedAt: now,
+      ok: !problem,
+      problem,
+    };
+    reg[copyId(t.to, key)] = rec;
+  });
+}
