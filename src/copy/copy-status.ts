@@ -19,7 +19,7 @@ export async function copyStatus(config: LoadedConfig, catalog: BackupCatalog, r
         const present = await catalog.list(resource, to).catch(() => []);
         const target = `target ${formatDuration(policy.lag)}${policy.grace ? ` + ${formatDuration(policy.grace)} grace` : ''}`;
         const recs = present.map((b) => ({ b, rec: registry[copyId(to, copyKey(resource.path, b.name))] }));
-        const sameFile = (x: (typeof recs)[number]) => x.rec && x.rec.size === x.b.size && x.rec.mtimeMs === x.b.modifiedAt.getTime();
+        const sameFile = (x: (typeof recs)[number]) => x.rec && x.rec.size === x.b.size && Math.floor(x.rec.mtimeMs) === x.b.modifiedAt.getTime();
         const verified = recs.filter((x) => sameFile(x) && x.rec!.ok);
         const newest = recs[0];
         const newestVerified = verified[0];

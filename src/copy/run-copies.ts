@@ -86,6 +86,7 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
       const mKey = key + MANIFEST_SUFFIX;
       const head = await src.head(mKey);
       if (head) manifestOutcome = await copyObject(src, dst, { key: mKey, size: head.size, mtime: new Date(head.mtimeMs), storageClass: t.policy.storageClass });
+      if (manifestOutcome) await register(deps, t, mKey, manifestOutcome, manifestOutcome.kind === 'conflict' ? manifestOutcome.reason : undefined);
     }
     const durationMs = Date.now() - started;
     const problem = outcome.kind === 'conflict' || outcome.kind === 'source-bad' ? outcome.reason : manifestOutcome?.kind === 'conflict' ? `manifest: ${manifestOutcome.reason}` : undefined;
@@ -100,7 +101,6 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
 }
 
 async function record(deps: CopyDeps, t: { resource: Resource; backup: BackupRef; to: string }, key: string, outcome: CopyOutcome, problem: string | undefined, durationMs: number) {
-  const now = deps.clock.now().toISOString();
   const entry: LedgerEntry = {
     type: outcome.kind === 'copied' ? 'copy.completed' : outcome.kind === 'already' ? 'copy.already-present' : outcome.kind === 'conflict' ? 'copy.conflict' : 'copy.source-bad',
     subject: t.resource.id,
@@ -116,6 +116,12 @@ async function record(deps: CopyDeps, t: { resource: Resource; backup: BackupRef
     },
   };
   await deps.ledger.append(entry);
+  await register(deps, t, key, outcome, problem);
+}
+
+/** Remembers what is now at the destination: verified content, or the problem with it. */
+async function register(deps: CopyDeps, t: { resource: Resource; backup: BackupRef; to: string }, key: string, outcome: CopyOutcome, problem: string | undefined) {
+  const now = deps.clock.now().toISOString();
   const head = await deps.store(t.to).head(key);
   if (!head || outcome.kind === 'source-bad') return;
   await deps.registry.update((reg) => {
@@ -124,7 +130,7 @@ async function record(deps: CopyDeps, t: { resource: Resource; backup: BackupRef
       region: t.to,
       key,
       size: head.size,
-      mtimeMs: head.mtimeMs,
+      mtimeMs: Math.floor(head.mtimeMs),
       sha256: 'sha256' in outcome ? outcome.sha256 : '',
       backupTime: t.backup.time.toISOString(),
       verifiedAt: now,

@@ -35,7 +35,7 @@ export async function verifyCopies(deps: { registry: CopyRegistryStore; store(re
     }
     result.checked++;
     const at = deps.clock.now().toISOString();
-    updates.push({ ...rec, verifiedAt: at, ok: !problem, problem, mtimeMs: head?.mtimeMs ?? rec.mtimeMs });
+    updates.push({ ...rec, verifiedAt: at, ok: !problem, problem, mtimeMs: head ? Math.floor(head.mtimeMs) : rec.mtimeMs });
     await deps.ledger.append({ type: 'copy.verified', subject: rec.resource, data: { region: rec.region, key: rec.key, ok: !problem, problem: problem ?? null, sha256: rec.sha256 } });
     if (problem) {
       result.bad.push({ region: rec.region, key: rec.key, problem });

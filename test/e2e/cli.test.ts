@@ -23,7 +23,7 @@ describe('lifeboat CLI', () => {
   it('validate: exit 0 on the example estate', async () => {
     const r = await runCli(['validate'], { cwd: await exampleCopy(), env: { LIFEBOAT_SANDBOX_PASSWORD: undefined } });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/valid: 2 regions, 6 resources, 1 drills, 4 schedules/);
+    expect(r.stdout).toMatch(/valid: 2 regions, 6 resources, 2 drills, 6 schedules/);
     expect(r.stdout).toMatch(/warning: credentials\.sandbox-admin\.password: environment variable LIFEBOAT_SANDBOX_PASSWORD is not set/);
     expect(r.code).toBe(0);
   });
@@ -138,7 +138,7 @@ describe('lifeboat CLI', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
 
-    expect(stdout).toMatch(/6 resources: 4 fresh, 1 stale, 1 failing/);
+    expect(stdout).toMatch(/6 resources and 2 copy destinations: 6 fresh, 1 stale, 1 failing/);
     expect(stdout).toMatch(/! billing-mysql is stale: newest usable backup is \dd\d*h? ?\S* old/);
     expect(stdout).toMatch(/! inventory-postgres is failing: newest backup inventory-\d{8}T\d{6}Z\.sql\.gz: gzip does not decompress to its end/);
     const logs = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/cli.js';
+import { useTmpDirs } from '../helpers/tmp.js';
+
+const tmp = useTmpDirs();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sha = async (file: string) => {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(file)) h.update(c as Buffer);
+  return h.digest('hex');
+};
+
+describe('a copy killed mid-file', () => {
+  it('never shows an unverified file under the final name, and the next run resumes from the verified part', async () => {
+    const dir = await tmp();
+    await writeFile(
+      path.join(dir, 'lifeboat.yaml'),
+      'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  a: { kind: local, path: ra }\n  b: { kind: local, path: rb }\nresources:\n  - { id: db, kind: dump-dir, region: a, path: db, patterns: ["*.sql"] }\ncopies:\n  - { name: off, resources: [db], to: [b], keep: 1, lag: 1d }\n',
+    );
+    await mkdir(path.join(dir, 'ra/db'), { recursive: true });
+    const src = path.join(dir, 'ra/db/big.sql');
+    // 256 MB of incompressible bytes (a plain .sql is usable once non-empty), in 1 MB blocks.
+    const fh = await open(src, 'w');
+    const block = randomBytes(1 << 20);
+    for (let i = 0; i < 256; i++) {
+      block[0] = i;
+      await fh.write(block);
+    }
+    await fh.close();
+
+    const partial = path.join(dir, 'rb/db/.big.sql.lifeboat-partial');
+    const final = path.join(dir, 'rb/db/big.sql');
+    const child = spawn(process.execPath, [BIN, 'copy', 'run'], { cwd: dir, stdio: 'ignore' });
+    const closed = new Promise((r) => child.on('close', r));
+    let exited = false;
+    void closed.then(() => (exited = true));
+    const deadline = Date.now() + 30_000;
+    let partialBytes = 0;
+    while (Date.now() < deadline && !exited) {
+      partialBytes = await stat(partial).then((s) => s.size, () => 0);
+      if (partialBytes > 20 << 20) break;
+      await sleep(5);
+    }
+    child.kill('SIGKILL');
+    await closed;
+    expect(partialBytes).toBeGreaterThan(0);
+    await expect(stat(final)).rejects.toThrow();
+    const leftover = (await stat(partial)).size;
+    expect(leftover).toBeLessThan(256 << 20);
+
+    const r = await runCli(['copy', 'run', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { results: { outcome: string; bytes: number }[] };
+    expect(out.results).toEqual([expect.objectContaining({ outcome: 'copied' })]);
+    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { resumedFrom?: number; verified?: boolean } });
+    const done = ledger.find((l) => l.type === 'copy.completed')!;
+    expect(done.data.verified).toBe(true);
+    expect(done.data.resumedFrom).toBeGreaterThan(0);
+    expect(done.data.resumedFrom).toBeLessThanOrEqual(leftover);
+    expect(out.results[0]!.bytes).toBe((256 << 20) - done.data.resumedFrom!);
+    expect(await sha(final)).toBe(await sha(src));
+    expect(await readdir(path.join(dir, 'rb/db'))).toEqual(['big.sql']);
+    expect((await runCli(['copy', 'verify'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['copy', 'status'], { cwd: dir })).stdout).toMatch(/db → copy\s+b\s+big\.sql \(mtime\).*FRESH/);
+  });
+});
