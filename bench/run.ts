@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { freshnessBench } from './freshness-bench.js';
 import { restoreBench } from './restore-bench.js';
+import { copyBench } from './copy-bench.js';
 
 /**
  * npm run bench: every figure is a ratio against a baseline measured in the same run,
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '16384' },
     concurrency: { type: 'string', default: '32' },
     'restore-mb': { type: 'string', default: '200' },
+    'copy-mb': { type: 'string', default: '1024' },
+    'copy-files': { type: 'string', default: '100' },
     only: { type: 'string' },
   },
 });
@@ -26,8 +29,19 @@ const dir = await mkdtemp(path.join(tmpdir(), 'lifeboat-bench-'));
 try {
   if (want('freshness')) await freshnessSection();
   if (want('restore')) await restoreSection();
+  if (want('copy')) await copySection();
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+async function copySection() {
+  const r = await copyBench({ dir: path.join(dir, 'copy'), files: Number(values['copy-files']), totalMB: Number(values['copy-mb']), bin: path.resolve(fileURLToPath(import.meta.url), '../../../bin/lifeboat.js') });
+  const f = (n: number, d = 0) => n.toFixed(d);
+  console.log(`copy: ${r.files} files, ${r.totalMB} MB between two local regions (${r.copied} copied, each fsynced and re-read to verify)`);
+  console.log(`  cp: ${f(r.cpMs)} ms; cp + sync: ${f(r.cpSyncMs)} ms; lifeboat copy run: ${f(r.lifeboatMs)} ms (${f(r.lifeboatMBps)} MB/s)`);
+  console.log(`  ratio lifeboat/cp = ${f(r.ratioVsCp, 2)} (goal <= 1.3) ${r.ratioVsCp <= 1.3 ? 'OK' : 'OVER GOAL'}; lifeboat/(cp + sync) = ${f(r.ratioVsCpSync, 2)}`);
+  console.log(`  peak RSS: ${f(r.peakRssMB)} MB (goal <= 150) ${r.peakRssMB <= 150 ? 'OK' : 'OVER GOAL'}`);
+  console.log(JSON.stringify({ bench: 'copy', ...r }));
 }
 
 async function restoreSection() {

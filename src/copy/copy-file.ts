@@ -17,6 +17,10 @@ export interface CopyRequest {
   /** sha256 the source's manifest promises, when it has one. */
   expectedSha256?: string;
   storageClass: StorageClass;
+  /** sha256 of the source as inspected under its current size and mtime: saves a second read of it. */
+  knownSha256?: string;
+  /** Never use a server-side copy: stream, so a killed copy resumes from its verified part. */
+  streamOnly?: boolean;
 }
 
 /**
@@ -32,6 +36,7 @@ export async function copyObject(src: RegionStore, dst: RegionStore, req: CopyRe
   let offset = await dst.partialSize(req.key);
   const hash = createHash('sha256');
   if (offset > req.size) offset = 0;
+  if (offset === 0 && !req.streamOnly && (await dst.copyIntoPartial(src, req.key))) return verifyAndCommit(src, dst, req, onBytes);
   if (offset > 0) {
     // Resume only from a prefix proven equal to the source's.
     const srcPrefix = createHash('sha256');
@@ -70,12 +75,16 @@ async function finish(
     await pipeline(await src.read(req.key, { start: offset }), tee, await dst.openPartial(req.key, offset), { signal });
   }
   const sha256 = hash.digest('hex');
+  await dst.syncPartial(req.key);
+  return publish(src, dst, req, sha256, await sha256Of(await dst.readPartial(req.key)), offset);
+}
+
+/** The source's hash against its manifest and against what was written; then the write-once commit. */
+async function publish(src: RegionStore, dst: RegionStore, req: CopyRequest, sha256: string, written: { hex: string; bytes: number }, offset: number): Promise<CopyOutcome> {
   if (req.expectedSha256 && req.expectedSha256 !== sha256) {
     await dst.discardPartial(req.key);
     return { kind: 'source-bad', reason: `source sha256 ${sha256.slice(0, 12)}… differs from its manifest's ${req.expectedSha256.slice(0, 12)}…` };
   }
-  await dst.syncPartial(req.key);
-  const written = await sha256Of(await dst.readPartial(req.key));
   if (written.hex !== sha256 || written.bytes !== req.size) {
     await dst.discardPartial(req.key);
     throw new Error(`copy of ${req.key} to ${dst.region} did not verify (${written.bytes} bytes, sha256 ${written.hex.slice(0, 12)}…): discarded, will retry`);
@@ -86,6 +95,19 @@ async function finish(
     return compareExisting(src, dst, req, (await dst.head(req.key))!.size);
   }
   return { kind: 'copied', sha256, bytes: req.size - offset, resumedFrom: offset };
+}
+
+/** After a copy the bytes did not pass through us: hash source and partial side by side, then publish. */
+async function verifyAndCommit(src: RegionStore, dst: RegionStore, req: CopyRequest, onBytes?: (n: number) => void): Promise<CopyOutcome> {
+  const sourceHash = req.knownSha256 ? Promise.resolve(req.knownSha256) : sha256Of(await src.read(req.key), undefined, onBytes).then((h) => h.hex);
+  const [source, written] = await Promise.all([
+    sourceHash,
+    (async () => {
+      await dst.syncPartial(req.key);
+      return sha256Of(await dst.readPartial(req.key), undefined, req.knownSha256 ? onBytes : undefined);
+    })(),
+  ]);
+  return publish(src, dst, req, source, written, 0);
 }
 
 async function compareExisting(src: RegionStore, dst: RegionStore, req: CopyRequest, dstSize: number): Promise<CopyOutcome> {

@@ -42,15 +42,16 @@ export function resourcesOf(policy: CopyPolicy, config: LoadedConfig): Resource[
  */
 export async function runCopies(deps: CopyDeps, opts: { policy?: string } = {}): Promise<CopyTaskResult[]> {
   const policies = (deps.config.estate.copies ?? []).filter((p) => !opts.policy || p.name === opts.policy);
-  const tasks: { policy: CopyPolicy; resource: Resource; backup: BackupRef; to: string }[] = [];
+  const tasks: { policy: CopyPolicy; resource: Resource; backup: BackupRef; sha256?: string; to: string }[] = [];
   for (const policy of policies) {
     for (const resource of resourcesOf(policy, deps.config)) {
-      const usable: BackupRef[] = [];
+      const usable: { backup: BackupRef; sha256?: string }[] = [];
       for (const b of await deps.catalog.list(resource)) {
         if (usable.length >= policy.keep) break;
-        if ((await deps.inspector.inspect(b, deps.signal)).usable) usable.push(b);
+        const v = await deps.inspector.inspect(b, deps.signal);
+        if (v.usable) usable.push({ backup: b, sha256: v.sha256 });
       }
-      for (const to of policy.to) if (to !== resource.region) for (const backup of usable) tasks.push({ policy, resource, backup, to });
+      for (const to of policy.to) if (to !== resource.region) for (const u of usable) tasks.push({ policy, resource, ...u, to });
     }
   }
   const results: CopyTaskResult[] = [];
@@ -62,7 +63,7 @@ export async function runCopies(deps: CopyDeps, opts: { policy?: string } = {}):
   return results;
 }
 
-async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resource; backup: BackupRef; to: string }): Promise<CopyTaskResult> {
+async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resource; backup: BackupRef; sha256?: string; to: string }): Promise<CopyTaskResult> {
   const src = deps.store(t.resource.region);
   const dst = deps.store(t.to);
   const key = copyKey(t.resource.path, t.backup.name);
@@ -73,7 +74,7 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
     const outcome = await copyObject(
       src,
       dst,
-      { key, size: t.backup.size, mtime: t.backup.modifiedAt, expectedSha256: t.backup.manifest?.sha256, storageClass: t.policy.storageClass },
+      { key, size: t.backup.size, mtime: t.backup.modifiedAt, expectedSha256: t.backup.manifest?.sha256, storageClass: t.policy.storageClass, streamOnly: t.policy.method === 'stream', knownSha256: t.sha256 },
       (n) => {
         bytes += n;
         deps.onProgress?.({ file: key, bytes, total: t.backup.size });

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { openPGlite } from '../providers/index.js';
 import { DEFAULT_CANARY_TABLE, postgresChecksumQuery, type ColumnInfo } from '../providers/index.js';
 import { renderPostgresDump } from './render-dump.js';
 import { shopDatabase, type Table } from './shop-data.js';
@@ -22,7 +23,7 @@ const CANARY: Table = {
  */
 export async function openDemoProduction(dataDir: string): Promise<PGlite> {
   await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  const db = await openPGlite(dataDir);
   const exists = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'orders'");
   if (exists.rows[0]!.n === 0) {
     const sql = renderPostgresDump(shopDatabase(0)).replace(/^COPY (\S+) \(([^)]*)\) FROM stdin;\n([\s\S]*?)\\\.\n/gm, '');

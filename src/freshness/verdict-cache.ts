@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../fsutil/index.js';
-import type { BackupRef, Verdict } from '../providers/index.js';
+import type { BackupInspector, BackupRef, Verdict } from '../providers/index.js';
 
 interface Entry {
   fingerprint: string;
@@ -56,6 +56,19 @@ export async function openVerdictCache(file: string | undefined): Promise<Verdic
     },
     get size() {
       return entries.size;
+    },
+  };
+}
+
+/** An inspector that reads a backup only when the cache has no verdict for its current fingerprint. */
+export function cachedInspector(inner: BackupInspector, cache: VerdictCache): BackupInspector {
+  return {
+    async inspect(backup, signal) {
+      const hit = cache.get(backup);
+      if (hit) return hit;
+      const verdict = await inner.inspect(backup, signal);
+      cache.set(backup, verdict);
+      return verdict;
     },
   };
 }

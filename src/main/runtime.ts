@@ -4,7 +4,7 @@ import type { Env, LoadedConfig } from '../config/index.js';
 import { createRunStore } from '../drills/index.js';
 import { copyRegistryStore } from '../copy/index.js';
 import type { Clock, Logger } from '../domain/index.js';
-import { openVerdictCache } from '../freshness/index.js';
+import { cachedInspector, openVerdictCache } from '../freshness/index.js';
 import type { Runtime } from '../jobs/index.js';
 import { createFsLedger } from '../ledger/index.js';
 import { createDumpDirCatalog, createFileInspector, createLeaseStore, createLocalRegionStore, type RegionStore } from '../providers/index.js';
@@ -14,6 +14,7 @@ import { sandboxFactory } from './sandbox-factory.js';
 /** Wires the embedded-mode parts for a loaded config: local providers, sandboxes and the filesystem ledger. */
 export async function createRuntime(config: LoadedConfig, base: { clock: Clock; logger: Logger; env?: Env }): Promise<Runtime> {
   const ledger = createFsLedger({ dir: config.ledgerDir, clock: base.clock, logger: base.logger });
+  const verdicts = await openVerdictCache(path.join(config.stateDir, 'verdicts.json'));
   return {
     clock: base.clock,
     logger: base.logger,
@@ -28,9 +29,13 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
     store: regionStores(config),
     canaryTarget: (id) => canaryTargetFor(config, config.resources.get(id)!, base.env ?? {}),
     catalog: createDumpDirCatalog(config.regionRoots),
-    inspector: createFileInspector(base.clock),
-    verdicts: await openVerdictCache(path.join(config.stateDir, 'verdicts.json')),
-    close: () => ledger.close(),
+    // Every reader of backups (freshness, copies, drills) shares one memory of verdicts.
+    inspector: cachedInspector(createFileInspector(base.clock), verdicts),
+    verdicts,
+    close: async () => {
+      await verdicts.save();
+      await ledger.close();
+    },
   };
 }
 

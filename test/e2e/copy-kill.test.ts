@@ -20,7 +20,7 @@ describe('a copy killed mid-file', () => {
     const dir = await tmp();
     await writeFile(
       path.join(dir, 'lifeboat.yaml'),
-      'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  a: { kind: local, path: ra }\n  b: { kind: local, path: rb }\nresources:\n  - { id: db, kind: dump-dir, region: a, path: db, patterns: ["*.sql"] }\ncopies:\n  - { name: off, resources: [db], to: [b], keep: 1, lag: 1d }\n',
+      'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  a: { kind: local, path: ra }\n  b: { kind: local, path: rb }\nresources:\n  - { id: db, kind: dump-dir, region: a, path: db, patterns: ["*.sql"] }\ncopies:\n  - { name: off, resources: [db], to: [b], keep: 1, lag: 1d, method: stream }\n',
     );
     await mkdir(path.join(dir, 'ra/db'), { recursive: true });
     const src = path.join(dir, 'ra/db/big.sql');

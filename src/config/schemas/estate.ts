@@ -112,6 +112,10 @@ export const copyPolicySchema = z.strictObject({
   lag: durationSchema.meta({ description: 'Copy-lag target: max age of the newest verified copy in each destination.' }),
   grace: durationSchema.optional(),
   parallel: z.number().int().min(1).max(16).default(2).meta({ description: 'Files copied at once.' }),
+  method: z
+    .enum(['auto', 'stream'])
+    .default('auto')
+    .meta({ description: 'auto: a server-side copy when the stores allow it (copy_file_range between folders), else streamed; stream: always through lifeboat, resumable from the verified part of an interrupted copy.' }),
 });
 export type CopyPolicy = z.output<typeof copyPolicySchema>;
 

@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { openPGlite } from './load-pglite.js';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { LifeboatError } from '../../domain/index.js';
@@ -21,7 +21,7 @@ const ident = (t: string) => {
 export async function writeCanary(target: CanaryTarget, at: Date, source: string): Promise<void> {
   const table = ident(target.table);
   if (target.engine === 'pglite') {
-    const db = await PGlite.create(target.dataDir);
+    const db = await openPGlite(target.dataDir);
     try {
       await db.query(`INSERT INTO ${table} (beat_at, source) VALUES ($1, $2)`, [at.toISOString(), source]);
     } finally {

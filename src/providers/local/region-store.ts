@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, link, mkdir, open, readdir, rm, stat, truncate, unlink, utimes } from 'node:fs/promises';
+import { constants as fsConstants, createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { chmod, copyFile, link, mkdir, open, readdir, rm, stat, truncate, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { LifeboatError } from '../../domain/index.js';
@@ -31,6 +31,14 @@ export interface RegionStore {
   discardPartial(key: string): Promise<void>;
   /** Publishes the verified partial under key, never replacing an object already there. */
   commit(key: string, opts: { mtime: Date; storageClass: StorageClass }): Promise<'committed' | 'exists'>;
+  /**
+   * Copies key from another store into this store's partial without the bytes passing
+   * through lifeboat (copy_file_range or a reflink between folders; a server-side copy
+   * between COS buckets). False when these two stores cannot do that.
+   */
+  copyIntoPartial(from: RegionStore, key: string): Promise<boolean>;
+  /** The file behind a key, for stores that are folders. */
+  localPath?(key: string): string;
   /** Archive classes must be restored (thawed) before a read; a folder never needs it. */
   needsThaw(key: string): Promise<boolean>;
   list(prefix: string): Promise<ObjectInfo[]>;
@@ -107,6 +115,15 @@ export function createLocalRegionStore(region: string, root: string): RegionStor
     async needsThaw() {
       return false;
     },
+    async copyIntoPartial(from, key) {
+      if (!from.localPath) return false;
+      const p = partialPath(key);
+      await mkdir(path.dirname(p), { recursive: true });
+      // A reflink where the filesystem offers one (as cp does), a kernel-side copy otherwise.
+      await copyFile(from.localPath(key), p, fsConstants.COPYFILE_FICLONE);
+      return true;
+    },
+    localPath: (key) => full(key),
     async list(prefix) {
       const dir = full(prefix);
       let names: string[];

@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { openPGlite } from '../databases/load-pglite.js';
 import { LifeboatError } from '../../domain/index.js';
 import { SqlGuardFilter } from './sql-guard-filter.js';
 import { SqlLineScanner } from './sql-line-scanner.js';
@@ -23,7 +24,7 @@ export function createPgliteSandbox(opts: { dataRoot?: string } = {}): SandboxPr
     let db = open.get(lease.id);
     if (!db) {
       const dir = dirOf(lease);
-      db = dir ? await PGlite.create(dir) : await PGlite.create();
+      db = await openPGlite(dir);
       open.set(lease.id, db);
     }
     return db;
