@@ -1,24 +1,17 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import mysql from 'mysql2/promise';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderMysqlDump, shopDatabase } from '../../src/demo/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
-import { MARIADB } from '../helpers/databases.js';
+import { sandboxLeftovers } from '../helpers/databases.js';
 import { drillEstate, placeDump } from '../helpers/drill-estate.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function sandboxesOnServer(): Promise<string[]> {
-  const c = await mysql.createConnection(MARIADB);
-  const [dbs] = await c.query<mysql.RowDataPacket[]>("SELECT schema_name AS n FROM information_schema.schemata WHERE schema_name LIKE 'lbdrill\\_%'");
-  const [users] = await c.query<mysql.RowDataPacket[]>("SELECT user AS n FROM mysql.user WHERE user LIKE 'lbrun\\_%'");
-  await c.end();
-  return [...dbs, ...users].map((r) => String(r.n));
-}
+const sandboxesOnServer = () => sandboxLeftovers('maria');
 
 describe('a drill killed mid-restore', () => {
   it('leaves a lease that lifeboat sandbox sweep tears down: no database or user remains', async () => {

@@ -47,3 +47,19 @@ export async function tempPostgresDb(): Promise<{ name: string; client: pg.Clien
     },
   };
 }
+
+/** Databases and users drills created and did not remove, on the test servers. */
+export async function sandboxLeftovers(server: 'maria' | 'pg'): Promise<string[]> {
+  if (server === 'maria') {
+    const c = await mysql.createConnection(MARIADB);
+    const [dbs] = await c.query<mysql.RowDataPacket[]>("SELECT schema_name AS n FROM information_schema.schemata WHERE schema_name LIKE 'lbdrill\\_%'");
+    const [users] = await c.query<mysql.RowDataPacket[]>("SELECT user AS n FROM mysql.user WHERE user LIKE 'lbrun\\_%'");
+    await c.end();
+    return [...dbs, ...users].map((r) => String(r.n));
+  }
+  const c = new pg.Client({ ...POSTGRES, database: 'postgres' });
+  await c.connect();
+  const { rows } = await c.query<{ n: string }>("SELECT datname AS n FROM pg_database WHERE datname LIKE 'lbdrill\\_%' UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE 'lbrun\\_%'");
+  await c.end();
+  return rows.map((r) => r.n);
+}

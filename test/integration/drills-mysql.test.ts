@@ -2,20 +2,14 @@ import mysql from 'mysql2/promise';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrill } from '../../src/drills/index.js';
-import { MARIADB, tempMariaDb } from '../helpers/databases.js';
+import { sandboxLeftovers, tempMariaDb } from '../helpers/databases.js';
 import { drillEstate, drillRuntime, placeDump, run } from '../helpers/drill-estate.js';
 import { fillMaria, ROWS } from '../helpers/fixtures.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 
-async function leftovers(): Promise<string[]> {
-  const c = await mysql.createConnection(MARIADB);
-  const [dbs] = await c.query<mysql.RowDataPacket[]>("SELECT schema_name AS n FROM information_schema.schemata WHERE schema_name LIKE 'lbdrill\\_%'");
-  const [users] = await c.query<mysql.RowDataPacket[]>("SELECT user AS n FROM mysql.user WHERE user LIKE 'lbrun\\_%'");
-  await c.end();
-  return [...dbs, ...users].map((r) => String(r.n));
-}
+const leftovers = () => sandboxLeftovers('maria');
 
 describe('drills into a MariaDB sandbox', () => {
   let src: Awaited<ReturnType<typeof tempMariaDb>>;

@@ -1,20 +1,13 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dryRunDrill, runDrill } from '../../src/drills/index.js';
-import { POSTGRES, tempPostgresDb } from '../helpers/databases.js';
+import { sandboxLeftovers, tempPostgresDb } from '../helpers/databases.js';
 import { drillEstate, drillRuntime, placeDump, run } from '../helpers/drill-estate.js';
 import { fillPostgres, ROWS } from '../helpers/fixtures.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 
-async function leftovers(): Promise<string[]> {
-  const c = new pg.Client({ ...POSTGRES, database: 'postgres' });
-  await c.connect();
-  const { rows } = await c.query<{ n: string }>("SELECT datname AS n FROM pg_database WHERE datname LIKE 'lbdrill\\_%' UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE 'lbrun\\_%'");
-  await c.end();
-  return rows.map((r) => r.n);
-}
+const leftovers = () => sandboxLeftovers('pg');
 
 describe('drills into PostgreSQL and PGlite sandboxes', () => {
   let src: Awaited<ReturnType<typeof tempPostgresDb>>;

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 
 const gunzipAsync = promisify(gunzip);
 import type { Clock } from '../../domain/index.js';
-import type { BackupInspector, BackupRef, Verdict } from '../types.js';
+import type { BackupInspector, Verdict } from '../types.js';
 
 const PGDMP_MAGIC = Buffer.from('PGDMP');
 

@@ -4,7 +4,7 @@ import { LifeboatError } from '../../domain/index.js';
 import { isLifeboatName, randomPassword } from './names.js';
 import { runClient } from './run-client.js';
 import { SqlGuardFilter } from './sql-guard-filter.js';
-import type { Lease, SandboxProvider, SandboxTarget } from './types.js';
+import type { SandboxProvider, SandboxTarget } from './types.js';
 
 export interface ServerLogin {
   host: string;

@@ -5,7 +5,7 @@ import type { ServerLogin } from './mysql-sandbox.js';
 import { isLifeboatName, randomPassword } from './names.js';
 import { runClient } from './run-client.js';
 import { SqlGuardFilter } from './sql-guard-filter.js';
-import type { Lease, SandboxProvider, SandboxTarget } from './types.js';
+import type { SandboxProvider, SandboxTarget } from './types.js';
 
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
