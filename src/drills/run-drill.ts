@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { checkCompleteness, type Completeness } from '../checks/index.js';
-import type { Drill, LoadedConfig, Resource } from '../config/index.js';
+import { formatDuration, type Drill, type LoadedConfig, type Resource } from '../config/index.js';
 import { LifeboatError, messageOf, type Clock, type Logger } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
 import {
@@ -44,7 +44,7 @@ const DEFAULT_RPO_MS = 24 * 3_600_000;
 const DEFAULT_TIMEOUT_MS = 6 * 3_600_000;
 
 /** Errors that mean the backup or its restore failed (a drill result), not that lifeboat could not run. */
-const FAILURE_CODES = new Set(['DUMP_UNPARSEABLE', 'BACKUP_UNREADABLE']);
+const FAILURE_CODES = new Set(['DUMP_UNPARSEABLE', 'BACKUP_UNREADABLE', 'DRILL_TIMEOUT']);
 
 export function makeRunId(drill: string, now: Date, random: () => number): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -86,7 +86,14 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
     steps: [],
   };
   const log = logger.child({ drill: drill.name, run: run.runId });
-  const signal = AbortSignal.any([AbortSignal.timeout(drill.timeout ?? DEFAULT_TIMEOUT_MS), ...(deps.signal ? [deps.signal] : [])]);
+  // A plain timer rather than AbortSignal.timeout: that one is unreferenced and can be
+  // collected before it fires when combined with AbortSignal.any on Node 20.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DOMException('drill timeout', 'TimeoutError')), drill.timeout ?? DEFAULT_TIMEOUT_MS);
+  timer.unref();
+  const onStop = () => abort.abort(deps.signal?.reason);
+  deps.signal?.addEventListener('abort', onStop, { once: true });
+  const signal = abort.signal;
   await deps.runs.save(run);
   await deps.ledger.append({ type: 'drill.started', subject: run.runId, data: { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, backup: drill.backup, targets } });
 
@@ -189,6 +196,9 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
     return { value: undefined, details: { score: run.score.score, passed: run.score.passed } };
   }).catch(() => undefined);
 
+  // Running out of the drill's own time is a result (the restore is too slow), not a fault.
+  const timedOut = signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError';
+  if (timedOut) failure = new LifeboatError('DRILL_TIMEOUT', `drill timed out after ${formatDuration(drill.timeout ?? DEFAULT_TIMEOUT_MS)}`, { retryable: false });
   const phase: RunPhase = failure && !(failure instanceof LifeboatError && FAILURE_CODES.has(failure.code)) ? 'error' : run.score?.passed && !failure ? 'passed' : 'failed';
   const keepMs = typeof drill.teardown === 'object' ? drill.teardown['keep-on-failure'] : undefined;
   await step('teardown', async () => {
@@ -205,6 +215,8 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
     return { value: undefined, details: { removed: lease.database } };
   }).catch((err) => log.error({ err: messageOf(err) }, 'teardown failed: the lease stays for lifeboat sandbox sweep'));
 
+  clearTimeout(timer);
+  deps.signal?.removeEventListener('abort', onStop);
   run.phase = phase;
   run.endedAt = clock.now().toISOString();
   run.error = failure ? messageOf(failure) : undefined;

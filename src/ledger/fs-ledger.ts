@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type Clock, LifeboatError, type Logger } from '../domain/index.js';
 import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
 import type { Ledger, VerifyReport } from './ledger.js';
-import { GENESIS_HASH, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
+import { GENESIS_HASH, hashRecord, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
 import { verifyChain, type HeadAnchor } from './verify-chain.js';
 
 const TAIL_CHUNK = 64 * 1024;
@@ -52,7 +52,7 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
     const fh = await open(file, 'r+');
     const aside = path.join(tornDir, `after-${last?.seq ?? 0}-${opts.clock.now().toISOString().replace(/[:.]/g, '')}.fragment`);
     try {
-      if (candidate && candidate.seq === (last?.seq ?? 0) + 1 && candidate.prev === (last?.hash ?? GENESIS_HASH)) {
+      if (candidate && hashRecord(candidate) === candidate.hash && candidate.seq === (last?.seq ?? 0) + 1 && candidate.prev === (last?.hash ?? GENESIS_HASH)) {
         await fh.write('\n', offset + fragment.length);
         await fh.sync();
         opts.logger.warn({ seq: candidate.seq }, 'ledger: completed a last record whose newline was cut by a crash');

@@ -68,3 +68,17 @@ describe('drills into PostgreSQL and PGlite sandboxes', () => {
     expect(await rt.leases.list()).toEqual([]);
   });
 });
+
+describe('drill limits', () => {
+  it('a drill that runs out of its timeout fails (a result), and still tears its sandbox down', async () => {
+    const dir = await tmp();
+    await drillEstate(dir, { drillYaml: 'timeout: 1s\n' });
+    const rows = Array.from({ length: 400_000 }, (_, i) => `${i}\tsome text for row ${i}`).join('\n');
+    await placeDump(dir, 'big.sql', `--\n-- PostgreSQL database dump\n--\nCREATE TABLE public.t (a int, b text);\nCOPY public.t (a, b) FROM stdin;\n${rows}\n\\.\n`, { manifest: false });
+    const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
+    const r = await runDrill('to-lite', rt);
+    expect(r).toMatchObject({ phase: 'failed', error: 'drill timed out after 1s' });
+    expect(r.steps.at(-1)).toMatchObject({ name: 'teardown', ok: true });
+    expect(await rt.leases.list()).toEqual([]);
+  });
+});
