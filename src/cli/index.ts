@@ -9,3 +9,4 @@ export { drillListCommand, drillRunCommand, drillShowCommand, drillHistoryComman
 export { sandboxSweepCommand } from './sandbox-sweep.js';
 export { canaryCommand, canarySetupCommand } from './canary.js';
 export { copyRunCommand, copyStatusCommand, copyVerifyCommand } from './copy.js';
+export { schedulerCommand, workerCommand, type DistributedOptions } from './distributed.js';

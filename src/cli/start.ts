@@ -1,11 +1,13 @@
 import { loadConfig } from '../config/index.js';
 import { writeDemoBackups } from '../demo/index.js';
 import { overdueDrills, runDrill, sweepLeases } from '../drills/index.js';
-import { messageOf } from '../domain/index.js';
+import { messageOf, type Logger } from '../domain/index.js';
 import { renderRun } from './drill-format.js';
 import { checkAll } from '../jobs/index.js';
 import { runCopies } from '../copy/index.js';
-import { startCronScheduler } from '../scheduling/index.js';
+import { nextFireTime, startCronScheduler } from '../scheduling/index.js';
+import { redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
+import type { Runtime } from '../jobs/index.js';
 import { countByStatus, renderFreshness } from './check.js';
 import { EXIT, type CliContext } from './context.js';
 
@@ -13,7 +15,7 @@ import { EXIT, type CliContext } from './context.js';
  * lifeboat start: embedded mode. Prepares the demo when the estate asks for it, shows
  * one freshness table straight away, then runs schedules/ with node-cron until a signal.
  */
-export async function startCommand(ctx: CliContext): Promise<number> {
+export async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: string } = {}): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   const log = ctx.logger;
   if (config.estate.demo) {
@@ -34,7 +36,8 @@ export async function startCommand(ctx: CliContext): Promise<number> {
     ctx.out(renderFreshness(results, countByStatus(results)));
     ctx.out('');
 
-    const scheduler = startCronScheduler(runtime, log);
+    // Embedded: node-cron in this process. With --redis: BullMQ schedulers and workers, as `lifeboat scheduler` + `lifeboat worker`.
+    const scheduler = opts.redis ? await startQueueMode(runtime, opts.redis, opts.prefix ?? 'lifeboat', log) : startCronScheduler(runtime, log);
     // A drill whose cadence is overdue (never run, or not this month/quarter) runs now rather than at its next slot.
     const background: Promise<unknown>[] = [];
     for (const drill of await overdueDrills(config.drills.values(), runtime.runs, ctx.clock.now())) {
@@ -46,7 +49,7 @@ export async function startCommand(ctx: CliContext): Promise<number> {
       );
     }
     for (const s of scheduler.scheduled) log.info({ schedule: s.name, next: s.next?.toISOString() }, `scheduled ${s.name}`);
-    log.info({ schedules: scheduler.scheduled.length, ledger: config.ledgerDir }, 'lifeboat running (embedded mode); Ctrl-C to stop');
+    log.info({ schedules: scheduler.scheduled.length, ledger: config.ledgerDir }, `lifeboat running (${opts.redis ? 'BullMQ' : 'embedded'} mode); Ctrl-C to stop`);
 
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
@@ -61,4 +64,19 @@ export async function startCommand(ctx: CliContext): Promise<number> {
   } finally {
     await runtime.close();
   }
+}
+
+/** Scheduler and workers of distributed mode in this one process, behind the embedded scheduler's interface. */
+async function startQueueMode(runtime: Runtime, url: string, prefix: string, log: Logger): Promise<{ scheduled: { name: string; next: Date | null }[]; stop(): Promise<void> }> {
+  const connection = redisConnection(url);
+  await syncSchedulers(runtime.config, connection, prefix, log);
+  const pool = startWorkers(runtime, connection, prefix, log);
+  const now = runtime.clock.now().getTime();
+  const scheduled = [...runtime.config.schedules.values()]
+    .filter((s) => s.enabled)
+    .map((s) => {
+      const next = nextFireTime(s.cron, s.timezone ?? 'UTC', now);
+      return { name: s.name, next: next === undefined ? null : new Date(next) };
+    });
+  return { scheduled, stop: () => pool.close() };
 }

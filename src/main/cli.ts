@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
+import { schedulerCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
 import { ConfigError } from '../config/index.js';
-import { exitCodeOf, messageOf, systemClock } from '../domain/index.js';
+import { exitCodeOf, LifeboatError, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { createRuntime } from './runtime.js';
 
@@ -49,9 +49,13 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('start')
-    .description('run the embedded orchestrator: demo estate (if configured), schedules via node-cron')
-    .action(async () => {
-      exit = await startCommand(context());
+    .description('run lifeboat in one process: demo estate (if configured), then schedules/ via node-cron, or via BullMQ with --redis')
+    .option('--redis [url]', 'scheduler and worker on BullMQ in this process (url default: REDIS_URL)')
+    .option('--prefix <prefix>', 'BullMQ key prefix', 'lifeboat')
+    .action(async (o: { redis?: string | boolean; prefix: string }) => {
+      const redis = o.redis === true ? process.env.REDIS_URL : o.redis || undefined;
+      if (o.redis === true && !redis) throw new LifeboatError('USAGE', '--redis without a URL needs REDIS_URL');
+      exit = await startCommand(context(), { redis, prefix: o.prefix });
     });
   program
     .command('validate')
@@ -88,6 +92,25 @@ async function main(argv: string[]): Promise<number> {
     .action(async (file: string | undefined, o) => {
       exit = await manifestCommand(context(), file, { ...o, version: VERSION, dbPassword: process.env.LIFEBOAT_DB_PASSWORD });
     });
+  const distributed = (o: { redis?: string; prefix: string; concurrency?: string[] }) => ({ ...o, redis: o.redis ?? process.env.REDIS_URL });
+  program
+    .command('scheduler')
+    .description('distributed mode: keep BullMQ job schedulers in step with schedules/')
+    .option('--redis <url>', 'Redis URL (default: REDIS_URL)')
+    .option('--prefix <prefix>', 'BullMQ key prefix, one per deployment', 'lifeboat')
+    .action(async (o) => {
+      exit = await schedulerCommand(context(), distributed(o));
+    });
+  program
+    .command('worker')
+    .description('distributed mode: process the queues (freshness, drill, copy, copy-verify, canary)')
+    .option('--redis <url>', 'Redis URL (default: REDIS_URL)')
+    .option('--prefix <prefix>', 'BullMQ key prefix, one per deployment', 'lifeboat')
+    .option('--concurrency <queue=n...>', 'jobs at once per queue, e.g. drill=2 freshness=4')
+    .action(async (o) => {
+      exit = await workerCommand(context(), distributed(o));
+    });
+
   const drill = program.command('drill').description('restore drills');
   drill
     .command('list')

@@ -1,0 +1,76 @@
+import { watch } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/index.js';
+import { LifeboatError, messageOf } from '../domain/index.js';
+import { redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
+import { EXIT, type CliContext } from './context.js';
+
+export interface DistributedOptions {
+  redis?: string;
+  prefix: string;
+  concurrency?: string[];
+}
+
+const waitForStop = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+function connectionOf(opts: DistributedOptions) {
+  if (!opts.redis) throw new LifeboatError('USAGE', 'distributed mode needs Redis: set REDIS_URL or pass --redis redis://host:6379');
+  return redisConnection(opts.redis);
+}
+
+/**
+ * lifeboat scheduler: keeps BullMQ job schedulers in step with schedules/ (at start, on
+ * every change to the folder, and every minute). Any number may run: upserts are idempotent.
+ */
+export async function schedulerCommand(ctx: CliContext, opts: DistributedOptions): Promise<number> {
+  const connection = connectionOf(opts);
+  let config = await loadConfig(ctx.configPath);
+  await syncSchedulers(config, connection, opts.prefix, ctx.logger);
+  let pending: NodeJS.Timeout | undefined;
+  const resync = () => {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      try {
+        config = await loadConfig(ctx.configPath);
+        await syncSchedulers(config, connection, opts.prefix, ctx.logger);
+      } catch (err) {
+        // A broken edit keeps the last good schedules running and says why.
+        ctx.logger.error({ err: messageOf(err) }, 'schedules/ not applied');
+      }
+    }, 300);
+  };
+  const dir = path.resolve(config.baseDir, config.estate.paths?.schedules ?? 'schedules');
+  const watcher = watch(dir, resync);
+  const timer = setInterval(resync, 60_000);
+  ctx.logger.info({ redis: connection.safe, prefix: opts.prefix, schedules: config.schedules.size }, 'scheduler running; Ctrl-C to stop');
+  await waitForStop(ctx.signal);
+  watcher.close();
+  clearInterval(timer);
+  clearTimeout(pending);
+  return EXIT.ok;
+}
+
+/** lifeboat worker: processes every queue with per-queue concurrency until a signal, then finishes running jobs. */
+export async function workerCommand(ctx: CliContext, opts: DistributedOptions): Promise<number> {
+  const connection = connectionOf(opts);
+  const config = await loadConfig(ctx.configPath);
+  const concurrency: Record<string, number> = {};
+  for (const c of opts.concurrency ?? []) {
+    const m = /^([a-z-]+)=(\d+)$/.exec(c);
+    if (!m) throw new LifeboatError('USAGE', `--concurrency ${c}: expected QUEUE=N, e.g. drill=2`);
+    concurrency[m[1]!] = Number(m[2]);
+  }
+  const runtime = await ctx.openRuntime(config);
+  const pool = startWorkers(runtime, connection, opts.prefix, ctx.logger, concurrency);
+  ctx.logger.info({ redis: connection.safe, prefix: opts.prefix }, 'worker running; Ctrl-C to stop');
+  await waitForStop(ctx.signal);
+  ctx.logger.info('stopping: finishing running jobs');
+  await pool.close();
+  await runtime.close();
+  ctx.logger.info('stopped');
+  return EXIT.ok;
+}

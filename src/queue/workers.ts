@@ -1,0 +1,62 @@
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { LifeboatError, messageOf, type Logger } from '../domain/index.js';
+import { JOB_HANDLERS, type Runtime } from '../jobs/index.js';
+import { QUEUE_OF } from './names.js';
+import { jobPayloadSchema } from './payload.js';
+import { runLog } from './run-log.js';
+import { queueSettings } from './strategies.js';
+
+export interface WorkerPool {
+  close(): Promise<void>;
+}
+
+/** Concurrency per queue: drills and copies are heavy, checks are light. */
+export const DEFAULT_CONCURRENCY: Record<string, number> = { freshness: 2, drill: 1, copy: 1, 'copy-verify': 1, canary: 2, 'demo-backups': 1 };
+
+/**
+ * Workers for every queue, running the same handlers as embedded mode. A payload that does
+ * not parse, or names no schedule, fails for good (no retry); an error lifeboat marks
+ * retryable is retried with backoff; any other error is final.
+ */
+export function startWorkers(runtime: Runtime, connection: ConnectionOptions, prefix: string, logger: Logger, concurrency: Partial<Record<string, number>> = {}): WorkerPool {
+  const redis = new Redis({ ...(connection as object), maxRetriesPerRequest: null });
+  const log = runLog(redis, prefix);
+  const me = `${hostname()}:${process.pid}`;
+  const abort = new AbortController();
+
+  const processJob = async (job: Job) => {
+    const parsed = jobPayloadSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`malformed job payload ${JSON.stringify(job.data).slice(0, 200)}: ${parsed.error.issues[0]?.message}`);
+    const schedule = runtime.config.schedules.get(parsed.data.schedule);
+    if (!schedule) throw new UnrecoverableError(`job names schedule ${parsed.data.schedule}, which this worker's schedules/ does not have`);
+    if (QUEUE_OF[schedule.job] !== job.queueName) throw new UnrecoverableError(`schedule ${schedule.name} is a ${schedule.job} job, not one for queue ${job.queueName}`);
+    const jlog = logger.child({ job: job.id, schedule: schedule.name });
+    try {
+      const outcome = await JOB_HANDLERS[schedule.job]({ runtime: { ...runtime, logger: jlog }, signal: abort.signal }, schedule);
+      await log.record({ schedule: schedule.name, jobId: String(job.id), worker: me, ok: outcome.ok, summary: outcome.summary, at: runtime.clock.now().toISOString() });
+      jlog.info(`${schedule.name}: ${outcome.summary}`);
+      return outcome;
+    } catch (err) {
+      if (err instanceof LifeboatError && !err.retryable) throw new UnrecoverableError(messageOf(err));
+      throw err;
+    }
+  };
+
+  const workers = [...new Set(Object.values(QUEUE_OF))].map(
+    (name) => new Worker(name, processJob, { connection, prefix, concurrency: concurrency[name] ?? DEFAULT_CONCURRENCY[name] ?? 1, settings: queueSettings }),
+  );
+  for (const w of workers) {
+    w.on('failed', (job, err) => logger.error({ queue: w.name, job: job?.id, attempts: job?.attemptsMade }, `job failed: ${err.message}`));
+    w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'worker connection problem (BullMQ retries)'));
+  }
+  return {
+    async close() {
+      // Stop taking jobs and let running ones finish; an abort reaches them only if close is forced.
+      await Promise.all(workers.map((w) => w.close()));
+      abort.abort();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}

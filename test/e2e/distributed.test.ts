@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { QUEUE_OF } from '../../src/queue/index.js';
+import { BIN } from '../helpers/cli.js';
+import { useTmpDirs } from '../helpers/tmp.js';
+
+const tmp = useTmpDirs();
+const REDIS = 'redis://127.0.0.1:6379';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const children: ChildProcess[] = [];
+const prefixes: string[] = [];
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  const redis = new Redis(REDIS);
+  for (const p of prefixes.splice(0)) {
+    for (const q of new Set(Object.values(QUEUE_OF))) {
+      const queue = new Queue(q, { connection: { host: '127.0.0.1', port: 6379 }, prefix: p });
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+    const keys = await redis.keys(`${p}:*`);
+    if (keys.length) await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+async function estate(dir: string, cron: string) {
+  await mkdir(path.join(dir, 'schedules'), { recursive: true });
+  await mkdir(path.join(dir, 'region/db'), { recursive: true });
+  await writeFile(path.join(dir, 'region/db/a.sql'), '-- dump\n');
+  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  r: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n');
+  await writeFile(path.join(dir, 'schedules/fast.yaml'), `job: freshness\ncron: "${cron}"\n`);
+}
+
+function launch(dir: string, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, [BIN, ...args, '--log-format', 'json'], { cwd: dir, env: { ...process.env, REDIS_URL: REDIS }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.resume();
+  children.push(child);
+  return child;
+}
+
+describe('distributed mode on BullMQ', () => {
+  it('two schedulers and three workers in separate processes run each slot exactly once', async () => {
+    const dir = await tmp();
+    await estate(dir, '*/2 * * * * *');
+    const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
+    prefixes.push(prefix);
+    for (let i = 0; i < 2; i++) launch(dir, ['scheduler', '--prefix', prefix]);
+    for (let i = 0; i < 3; i++) launch(dir, ['worker', '--prefix', prefix]);
+    await sleep(15_000);
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.on('close', r) : r(null)))));
+    expect(children.map((c) => c.exitCode)).toEqual([0, 0, 0, 0, 0]);
+
+    const redis = new Redis(REDIS);
+    const runs = (await redis.lrange(`${prefix}:state:runs`, 0, -1)).map((s) => JSON.parse(s) as { jobId: string; worker: string; schedule: string });
+    await redis.quit();
+    const slots = runs.map((r) => Number(r.jobId.split(':').pop())).sort((a, b) => a - b);
+    expect(slots.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(slots).size).toBe(slots.length);
+    // Consecutive slots, none lost between the first and the last.
+    for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBe(2000);
+    expect(new Set(runs.map((r) => r.worker)).size).toBeGreaterThanOrEqual(1);
+  }, 40_000);
+
+  it('rejects a malformed payload injected by hand: failed at once, not retried', async () => {
+    const dir = await tmp();
+    await estate(dir, '0 0 1 1 *');
+    const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
+    prefixes.push(prefix);
+    const worker = launch(dir, ['worker', '--prefix', prefix]);
+    const queue = new Queue('freshness', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    const bad = await queue.add('freshness', { schedule: 42, extra: 'x' }, { attempts: 5, backoff: { type: 'fixed', delay: 100 } });
+    const unknown = await queue.add('freshness', { schedule: 'nope' }, { attempts: 5, backoff: { type: 'fixed', delay: 100 } });
+    const deadline = Date.now() + 20_000;
+    let states: string[] = [];
+    while (Date.now() < deadline) {
+      states = await Promise.all([bad, unknown].map((j) => queue.getJobState(j.id!)));
+      if (states.every((s) => s === 'failed')) break;
+      await sleep(100);
+    }
+    expect(states).toEqual(['failed', 'failed']);
+    const [j1, j2] = await Promise.all([queue.getJob(bad.id!), queue.getJob(unknown.id!)]);
+    expect(j1!.attemptsMade).toBe(1);
+    expect(j1!.failedReason).toMatch(/malformed job payload/);
+    expect(j2!.failedReason).toMatch(/names schedule nope/);
+    await queue.close();
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.on('close', r));
+    expect(worker.exitCode).toBe(0);
+  }, 40_000);
+});
