@@ -1,6 +1,6 @@
 import { watch } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config/index.js';
+import { DURATION_HINT, loadConfig, parseDuration } from '../config/index.js';
 import { LifeboatError, messageOf } from '../domain/index.js';
 import { redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
 import { EXIT, type CliContext } from './context.js';
@@ -9,6 +9,8 @@ export interface DistributedOptions {
   redis?: string;
   prefix: string;
   concurrency?: string[];
+  /** e.g. 60s: how long a silent worker keeps its job before another takes it over. */
+  stallTimeout?: string;
 }
 
 const waitForStop = (signal: AbortSignal) =>
@@ -64,8 +66,10 @@ export async function workerCommand(ctx: CliContext, opts: DistributedOptions): 
     if (!m) throw new LifeboatError('USAGE', `--concurrency ${c}: expected QUEUE=N, e.g. drill=2`);
     concurrency[m[1]!] = Number(m[2]);
   }
+  const lockDurationMs = opts.stallTimeout === undefined ? undefined : parseDuration(opts.stallTimeout);
+  if (lockDurationMs === undefined && opts.stallTimeout !== undefined) throw new LifeboatError('USAGE', `--stall-timeout: expected ${DURATION_HINT}`);
   const runtime = await ctx.openRuntime(config);
-  const pool = startWorkers(runtime, connection, opts.prefix, ctx.logger, concurrency);
+  const pool = startWorkers(runtime, connection, opts.prefix, ctx.logger, { concurrency, lockDurationMs });
   ctx.logger.info({ redis: connection.safe, prefix: opts.prefix }, 'worker running; Ctrl-C to stop');
   await waitForStop(ctx.signal);
   ctx.logger.info('stopping: finishing running jobs');

@@ -6,3 +6,4 @@ export { guardSandbox, type ResolveHost } from './guard.js';
 export { selectBackup } from './select-backup.js';
 export { STEPS, type DrillRun, type RunPhase, type StepName, type StepRecord } from './types.js';
 export { overdueDrills } from './overdue.js';
+export { abandonEarlierAttempts } from './abandon-runs.js';

@@ -66,7 +66,7 @@ function targetsOf(drill: Drill, resource: Resource, config: LoadedConfig) {
  * score → teardown. Each step's start and end are saved as they happen; the sandbox is
  * leased before it is created and torn down whatever happens (unless kept on purpose).
  */
-export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun> {
+export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: string } = {}): Promise<DrillRun> {
   const { config, clock, logger } = deps;
   const drill = config.drills.get(name);
   if (!drill) throw new LifeboatError('USAGE', `unknown drill ${name}: expected one of ${[...config.drills.keys()].join(', ') || '(none defined)'}`);
@@ -83,6 +83,7 @@ export async function runDrill(name: string, deps: DrillDeps): Promise<DrillRun>
     phase: 'running',
     startedAt: started.toISOString(),
     owner: { host: hostname(), pid: process.pid },
+    jobKey: opts.jobKey,
     steps: [],
   };
   const log = logger.child({ drill: drill.name, run: run.runId });

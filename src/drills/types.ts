@@ -4,7 +4,7 @@ import type { Score } from '../scoring/index.js';
 export const STEPS = ['locate', 'fetch', 'provision', 'restore', 'verify', 'score', 'teardown'] as const;
 export type StepName = (typeof STEPS)[number];
 
-export type RunPhase = 'running' | 'passed' | 'failed' | 'error';
+export type RunPhase = 'running' | 'passed' | 'failed' | 'error' | 'abandoned';
 
 export interface StepRecord {
   name: StepName;
@@ -25,6 +25,8 @@ export interface DrillRun {
   startedAt: string;
   endedAt?: string;
   owner: { host: string; pid: number };
+  /** The queue job that ran it, in distributed mode. */
+  jobKey?: string;
   backup?: { name: string; region: string; location: string; time: string; timeSource: string; size: number };
   leaseId?: string;
   steps: StepRecord[];

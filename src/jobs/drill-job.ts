@@ -1,10 +1,11 @@
-import { runDrill } from '../drills/index.js';
+import { abandonEarlierAttempts, runDrill } from '../drills/index.js';
 import type { JobHandler } from './types.js';
 
 /** A scheduled drill: the same step machine as `lifeboat drill run`. */
-export const drillJob: JobHandler = async ({ runtime, signal }, schedule) => {
+export const drillJob: JobHandler = async ({ runtime, signal, jobKey }, schedule) => {
   if (schedule.job !== 'drill') throw new Error(`drill job given a ${schedule.job} schedule`);
-  const run = await runDrill(schedule.drill, { ...runtime, signal });
+  if (jobKey) await abandonEarlierAttempts(jobKey, runtime);
+  const run = await runDrill(schedule.drill, { ...runtime, signal }, { jobKey });
   const s = run.score;
   if (run.phase !== 'passed') runtime.logger.warn({ drill: run.drill, run: run.runId, phase: run.phase }, `drill ${run.drill} ${run.phase}${run.error ? `: ${run.error}` : ''}`);
   return {

@@ -19,6 +19,8 @@ export interface Runtime extends SweepDeps, Omit<DrillDeps, 'signal' | 'onProgre
 export interface JobContext {
   runtime: Runtime;
   signal: AbortSignal;
+  /** The queue job this run belongs to (distributed mode): a retried job finds its earlier attempt by it. */
+  jobKey?: string;
 }
 
 export interface JobOutcome {

@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (file: string | undefined, o) => {
       exit = await manifestCommand(context(), file, { ...o, version: VERSION, dbPassword: process.env.LIFEBOAT_DB_PASSWORD });
     });
-  const distributed = (o: { redis?: string; prefix: string; concurrency?: string[] }) => ({ ...o, redis: o.redis ?? process.env.REDIS_URL });
+  const distributed = (o: { redis?: string; prefix: string; concurrency?: string[]; stallTimeout?: string }) => ({ ...o, redis: o.redis ?? process.env.REDIS_URL });
   program
     .command('scheduler')
     .description('distributed mode: keep BullMQ job schedulers in step with schedules/')
@@ -107,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--redis <url>', 'Redis URL (default: REDIS_URL)')
     .option('--prefix <prefix>', 'BullMQ key prefix, one per deployment', 'lifeboat')
     .option('--concurrency <queue=n...>', 'jobs at once per queue, e.g. drill=2 freshness=4')
+    .option('--stall-timeout <duration>', 'a worker silent this long is taken for dead and its job handed to another (default 60s)')
     .action(async (o) => {
       exit = await workerCommand(context(), distributed(o));
     });

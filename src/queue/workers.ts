@@ -9,6 +9,7 @@ import { runLog } from './run-log.js';
 import { queueSettings } from './strategies.js';
 
 export interface WorkerPool {
+  readonly workers: readonly Worker[];
   close(): Promise<void>;
 }
 
@@ -20,7 +21,15 @@ export const DEFAULT_CONCURRENCY: Record<string, number> = { freshness: 2, drill
  * not parse, or names no schedule, fails for good (no retry); an error lifeboat marks
  * retryable is retried with backoff; any other error is final.
  */
-export function startWorkers(runtime: Runtime, connection: ConnectionOptions, prefix: string, logger: Logger, concurrency: Partial<Record<string, number>> = {}): WorkerPool {
+export interface WorkerOptions {
+  concurrency?: Partial<Record<string, number>>;
+  /** How long a job's lock lasts without renewal: a worker silent this long is taken for dead and its job handed on. */
+  lockDurationMs?: number;
+}
+
+export function startWorkers(runtime: Runtime, connection: ConnectionOptions, prefix: string, logger: Logger, opts: WorkerOptions = {}): WorkerPool {
+  const concurrency = opts.concurrency ?? {};
+  const lockDuration = opts.lockDurationMs ?? 60_000;
   const redis = new Redis({ ...(connection as object), maxRetriesPerRequest: null });
   const log = runLog(redis, prefix);
   const me = `${hostname()}:${process.pid}`;
@@ -34,7 +43,7 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
     if (QUEUE_OF[schedule.job] !== job.queueName) throw new UnrecoverableError(`schedule ${schedule.name} is a ${schedule.job} job, not one for queue ${job.queueName}`);
     const jlog = logger.child({ job: job.id, schedule: schedule.name });
     try {
-      const outcome = await JOB_HANDLERS[schedule.job]({ runtime: { ...runtime, logger: jlog }, signal: abort.signal }, schedule);
+      const outcome = await JOB_HANDLERS[schedule.job]({ runtime: { ...runtime, logger: jlog }, signal: abort.signal, jobKey: `${job.queueName}:${job.id}` }, schedule);
       await log.record({ schedule: schedule.name, jobId: String(job.id), worker: me, ok: outcome.ok, summary: outcome.summary, at: runtime.clock.now().toISOString() });
       jlog.info(`${schedule.name}: ${outcome.summary}`);
       return outcome;
@@ -45,13 +54,23 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
   };
 
   const workers = [...new Set(Object.values(QUEUE_OF))].map(
-    (name) => new Worker(name, processJob, { connection, prefix, concurrency: concurrency[name] ?? DEFAULT_CONCURRENCY[name] ?? 1, settings: queueSettings }),
+    (name) =>
+      new Worker(name, processJob, {
+        connection,
+        prefix,
+        concurrency: concurrency[name] ?? DEFAULT_CONCURRENCY[name] ?? 1,
+        settings: queueSettings,
+        lockDuration,
+        stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+        maxStalledCount: 2,
+      }),
   );
   for (const w of workers) {
     w.on('failed', (job, err) => logger.error({ queue: w.name, job: job?.id, attempts: job?.attemptsMade }, `job failed: ${err.message}`));
     w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'worker connection problem (BullMQ retries)'));
   }
   return {
+    workers,
     async close() {
       // Stop taking jobs and let running ones finish; an abort reaches them only if close is forced.
       await Promise.all(workers.map((w) => w.close()));

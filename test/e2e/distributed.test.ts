@@ -96,3 +96,58 @@ describe('distributed mode on BullMQ', () => {
     expect(worker.exitCode).toBe(0);
   }, 40_000);
 });
+
+describe('a drill on the queue whose worker is killed', () => {
+  it('is taken over by another worker: the earlier attempt is cleaned up, the result recorded once', async () => {
+    const { drillEstate, placeDump } = await import('../helpers/drill-estate.js');
+    const { renderMysqlDump, shopDatabase } = await import('../../src/demo/index.js');
+    const { sandboxLeftovers } = await import('../helpers/databases.js');
+    const { readFile, readdir } = await import('node:fs/promises');
+    const dir = await tmp();
+    await drillEstate(dir);
+    await mkdir(path.join(dir, 'schedules'), { recursive: true });
+    await writeFile(path.join(dir, 'schedules/drill.yaml'), 'job: drill\ndrill: to-maria\ncron: "0 0 1 1 *"\n');
+    await placeDump(dir, 'shop.sql.gz', renderMysqlDump('shop', shopDatabase(1, 60), new Date()), { gzip: true });
+    const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
+    prefixes.push(prefix);
+    const env = { LB_TEST_EMPTY: '' };
+    const startWorker = () => {
+      const child = spawn(process.execPath, [BIN, 'worker', '--prefix', prefix, '--stall-timeout', '4s', '--log-format', 'json'], { cwd: dir, env: { ...process.env, ...env, REDIS_URL: REDIS }, stdio: ['ignore', 'ignore', 'pipe'] });
+      children.push(child);
+      let log = '';
+      child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+      return { child, log: () => log };
+    };
+    const queue = new Queue('drill', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    const job = await queue.add('drill', { schedule: 'drill' }, { attempts: 3, backoff: { type: 'fixed', delay: 500 } });
+
+    const a = startWorker();
+    const deadline = Date.now() + 30_000;
+    while (!/"msg":"step restore"/.test(a.log()) && Date.now() < deadline) await sleep(20);
+    expect(a.log()).toMatch(/step restore/);
+    await sleep(100);
+    a.child.kill('SIGKILL');
+    await new Promise((r) => a.child.on('close', r));
+
+    const b = startWorker();
+    let state = '';
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      state = await queue.getJobState(job.id!);
+      if (state === 'completed' || state === 'failed') break;
+      await sleep(200);
+    }
+    expect(state).toBe('completed');
+    b.child.kill('SIGTERM');
+    await new Promise((r) => b.child.on('close', r));
+    await queue.close();
+
+    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(ledger.filter((r) => r.type === 'drill.finished')).toHaveLength(1);
+    expect(ledger.filter((r) => r.type === 'drill.abandoned')).toHaveLength(1);
+    const runs = await Promise.all((await readdir(path.join(dir, 'state/runs'))).map(async (f) => JSON.parse(await readFile(path.join(dir, 'state/runs', f), 'utf8')) as { phase: string }));
+    expect(runs.map((r) => r.phase).sort()).toEqual(['abandoned', 'passed']);
+    expect(await sandboxLeftovers('maria')).toEqual([]);
+    expect(await readdir(path.join(dir, 'state/leases'))).toEqual([]);
+  }, 120_000);
+});
