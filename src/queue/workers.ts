@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { formatDuration, type Schedule } from '../config/index.js';
 import { LifeboatError, messageOf, type Logger } from '../domain/index.js';
+import { nextFireTime } from '../scheduling/index.js';
 import { JOB_HANDLERS, type Runtime } from '../jobs/index.js';
 import { QUEUE_OF } from './names.js';
 import { jobPayloadSchema } from './payload.js';
@@ -21,6 +23,28 @@ export const DEFAULT_CONCURRENCY: Record<string, number> = { freshness: 2, drill
  * not parse, or names no schedule, fails for good (no retry); an error lifeboat marks
  * retryable is retried with backoff; any other error is final.
  */
+/** A slot missed by less than this runs on return; older ones are skipped. */
+export const DEFAULT_CATCH_UP_MS = 5 * 60_000;
+
+/**
+ * For a job the scheduler made for a slot (id repeat:<scheduler>:<millis>): the newest
+ * slot of its schedule that has come by now, how late it is, and whether that is past the
+ * schedule's catch-up window. A queue that was down runs at most one missed slot, the newest.
+ */
+export function lateSlot(jobId: string, schedule: Schedule, nowMs: number): { slot: number; lateMs: number; windowMs: number; skip: boolean } | undefined {
+  const m = /^repeat:.*:(\d+)$/.exec(jobId);
+  if (!m) return undefined;
+  let slot = Number(m[1]);
+  for (let i = 0; i < 100_000; i++) {
+    const next = nextFireTime(schedule.cron, schedule.timezone ?? 'UTC', slot);
+    if (next === undefined || next > nowMs) break;
+    slot = next;
+  }
+  const windowMs = schedule.catchUp ?? DEFAULT_CATCH_UP_MS;
+  const lateMs = Math.max(0, nowMs - slot);
+  return { slot, lateMs, windowMs, skip: lateMs > windowMs };
+}
+
 export interface WorkerOptions {
   concurrency?: Partial<Record<string, number>>;
   /** How long a job's lock lasts without renewal: a worker silent this long is taken for dead and its job handed on. */
@@ -42,6 +66,13 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
     if (!schedule) throw new UnrecoverableError(`job names schedule ${parsed.data.schedule}, which this worker's schedules/ does not have`);
     if (QUEUE_OF[schedule.job] !== job.queueName) throw new UnrecoverableError(`schedule ${schedule.name} is a ${schedule.job} job, not one for queue ${job.queueName}`);
     const jlog = logger.child({ job: job.id, schedule: schedule.name });
+    const late = lateSlot(String(job.id), schedule, runtime.clock.now().getTime());
+    if (late?.skip) {
+      const summary = `skipped: slot ${new Date(late.slot).toISOString()} was missed by ${formatDuration(late.lateMs)}, outside its catch-up window of ${formatDuration(late.windowMs)}`;
+      await log.record({ schedule: schedule.name, jobId: String(job.id), worker: me, ok: true, summary, at: runtime.clock.now().toISOString() });
+      jlog.warn(summary);
+      return { ok: true, summary };
+    }
     try {
       const outcome = await JOB_HANDLERS[schedule.job]({ runtime: { ...runtime, logger: jlog }, signal: abort.signal, jobKey: `${job.queueName}:${job.id}` }, schedule);
       await log.record({ schedule: schedule.name, jobId: String(job.id), worker: me, ok: outcome.ok, summary: outcome.summary, at: runtime.clock.now().toISOString() });
