@@ -10,3 +10,4 @@ export { sandboxSweepCommand } from './sandbox-sweep.js';
 export { canaryCommand, canarySetupCommand } from './canary.js';
 export { copyRunCommand, copyStatusCommand, copyVerifyCommand } from './copy.js';
 export { schedulerCommand, workerCommand, type DistributedOptions } from './distributed.js';
+export { statusCommand } from './status.js';

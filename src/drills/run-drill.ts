@@ -37,6 +37,8 @@ export interface DrillDeps {
   random: () => number;
   signal?: AbortSignal;
   onProgress?: (p: { bytes: number; total: number }) => void;
+  /** Told of every step as it starts and of the end, for live state. */
+  onRunChange?: (run: DrillRun) => Promise<void>;
 }
 
 const DEFAULT_RTO_MS = 3_600_000;
@@ -102,6 +104,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
     const rec = { name: stepName, startedAt: clock.now().toISOString() } as DrillRun['steps'][number];
     run.steps.push(rec);
     await deps.runs.save(run);
+    await deps.onRunChange?.(run).catch(() => undefined);
     log.info(`step ${stepName}`);
     try {
       const { value, details } = await fn();
@@ -223,6 +226,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   run.error = failure ? messageOf(failure) : undefined;
   run.phases = phaseBreakdown(run);
   await deps.runs.save(run);
+  await deps.onRunChange?.(run).catch(() => undefined);
   await deps.ledger.append({
     type: 'drill.finished',
     subject: run.runId,

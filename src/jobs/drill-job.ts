@@ -5,7 +5,7 @@ import type { JobHandler } from './types.js';
 export const drillJob: JobHandler = async ({ runtime, signal, jobKey }, schedule) => {
   if (schedule.job !== 'drill') throw new Error(`drill job given a ${schedule.job} schedule`);
   if (jobKey) await abandonEarlierAttempts(jobKey, runtime);
-  const run = await runDrill(schedule.drill, { ...runtime, signal }, { jobKey });
+  const run = await runDrill(schedule.drill, { ...runtime, signal, onRunChange: runtime.live?.drill }, { jobKey });
   const s = run.score;
   if (run.phase !== 'passed') runtime.logger.warn({ drill: run.drill, run: run.runId, phase: run.phase }, `drill ${run.drill} ${run.phase}${run.error ? `: ${run.error}` : ''}`);
   return {

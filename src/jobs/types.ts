@@ -1,15 +1,17 @@
 import type { Schedule } from '../config/index.js';
-import type { DrillDeps } from '../drills/index.js';
-import type { SweepDeps } from '../freshness/index.js';
+import type { DrillDeps, DrillRun } from '../drills/index.js';
+import type { FreshnessResult, SweepDeps } from '../freshness/index.js';
 import type { CanaryTarget, RegionStore } from '../providers/index.js';
 import type { CopyRegistryStore } from '../copy/index.js';
 
 /** Everything a job needs for one loaded config: providers, ledger, clock, logger. Built by the composition root. */
-export interface Runtime extends SweepDeps, Omit<DrillDeps, 'signal' | 'onProgress'> {
+export interface Runtime extends SweepDeps, Omit<DrillDeps, 'signal' | 'onProgress' | 'onRunChange'> {
   /** Verified cold copies, shared by whoever copies or verifies. */
   registry: CopyRegistryStore;
   /** The storage of a region, where copies are written and read. */
   store(region: string): RegionStore;
+  /** Live state for dashboards (distributed mode publishes it to Redis; embedded mode has none). */
+  live?: { freshness(results: readonly FreshnessResult[]): Promise<void>; drill(run: DrillRun): Promise<void> };
   /** Where a resource's canary heartbeat goes, its insert-only credential resolved. */
   canaryTarget(resourceId: string): Promise<CanaryTarget>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { schedulerCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
+import { schedulerCommand, statusCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
 import { ConfigError } from '../config/index.js';
 import { exitCodeOf, LifeboatError, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (file: string | undefined, o) => {
       exit = await manifestCommand(context(), file, { ...o, version: VERSION, dbPassword: process.env.LIFEBOAT_DB_PASSWORD });
     });
-  const distributed = (o: { redis?: string; prefix: string; concurrency?: string[]; stallTimeout?: string }) => ({ ...o, redis: o.redis ?? process.env.REDIS_URL });
+  const distributed = <T extends { redis?: string; prefix: string }>(o: T) => ({ ...o, redis: o.redis ?? process.env.REDIS_URL });
   program
     .command('scheduler')
     .description('distributed mode: keep BullMQ job schedulers in step with schedules/')
@@ -110,6 +110,16 @@ async function main(argv: string[]): Promise<number> {
     .option('--stall-timeout <duration>', 'a worker silent this long is taken for dead and its job handed to another (default 60s)')
     .action(async (o) => {
       exit = await workerCommand(context(), distributed(o));
+    });
+
+  program
+    .command('status')
+    .description('distributed mode: queues, workers alive, next run of each schedule, running drills, statuses')
+    .option('--redis <url>', 'Redis URL (default: REDIS_URL)')
+    .option('--prefix <prefix>', 'BullMQ key prefix', 'lifeboat')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      exit = await statusCommand(context(), distributed(o));
     });
 
   const drill = program.command('drill').description('restore drills');

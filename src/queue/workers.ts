@@ -7,6 +7,7 @@ import { nextFireTime } from '../scheduling/index.js';
 import { JOB_HANDLERS, type Runtime } from '../jobs/index.js';
 import { QUEUE_OF } from './names.js';
 import { jobPayloadSchema } from './payload.js';
+import { createLiveState } from './live-state.js';
 import { runLog } from './run-log.js';
 import { queueSettings } from './strategies.js';
 
@@ -56,6 +57,7 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
   const lockDuration = opts.lockDurationMs ?? 60_000;
   const redis = new Redis({ ...(connection as object), maxRetriesPerRequest: null });
   const log = runLog(redis, prefix);
+  const live = createLiveState(redis, prefix);
   const me = `${hostname()}:${process.pid}`;
   const abort = new AbortController();
 
@@ -74,7 +76,7 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
       return { ok: true, summary };
     }
     try {
-      const outcome = await JOB_HANDLERS[schedule.job]({ runtime: { ...runtime, logger: jlog }, signal: abort.signal, jobKey: `${job.queueName}:${job.id}` }, schedule);
+      const outcome = await JOB_HANDLERS[schedule.job]({ runtime: { ...runtime, logger: jlog, live }, signal: abort.signal, jobKey: `${job.queueName}:${job.id}` }, schedule);
       await log.record({ schedule: schedule.name, jobId: String(job.id), worker: me, ok: outcome.ok, summary: outcome.summary, at: runtime.clock.now().toISOString() });
       jlog.info(`${schedule.name}: ${outcome.summary}`);
       return outcome;

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QUEUE_OF } from '../../src/queue/index.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
@@ -54,6 +54,12 @@ describe('distributed mode on BullMQ', () => {
     for (let i = 0; i < 2; i++) launch(dir, ['scheduler', '--prefix', prefix]);
     for (let i = 0; i < 3; i++) launch(dir, ['worker', '--prefix', prefix]);
     await sleep(15_000);
+    const status = await runCli(['status', '--prefix', prefix, '--json'], { cwd: dir, env: { REDIS_URL: REDIS } });
+    expect(status.code).toBe(0);
+    const st = JSON.parse(status.stdout) as { queues: { name: string; workers: number }[]; schedules: { name: string; next: string; lastRun: { ok: boolean } }[]; freshness: Record<string, { status: string }> };
+    expect(st.queues.find((q) => q.name === 'freshness')!.workers).toBe(3);
+    expect(st.schedules).toEqual([expect.objectContaining({ name: 'fast', next: expect.any(String), lastRun: expect.objectContaining({ ok: true }) })]);
+    expect(st.freshness.db).toMatchObject({ status: 'fresh' });
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.on('close', r) : r(null)))));
     expect(children.map((c) => c.exitCode)).toEqual([0, 0, 0, 0, 0]);
