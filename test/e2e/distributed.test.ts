@@ -157,3 +157,53 @@ describe('a drill on the queue whose worker is killed', () => {
     expect(await readdir(path.join(dir, 'state/leases'))).toEqual([]);
   }, 120_000);
 });
+
+describe('Redis restarting mid-run', () => {
+  it('scheduler and worker reconnect and carry on; no slot runs twice', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const port = 6391 + Math.floor(Math.random() * 50);
+    const data = await mkdtemp(path.join(tmpdir(), 'lifeboat-redis-'));
+    const startRedis = () => {
+      const r = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', data], { stdio: 'ignore' });
+      children.push(r);
+      return r;
+    };
+    const url = `redis://127.0.0.1:${port}`;
+    let redis = startRedis();
+    await sleep(500);
+    const dir = await tmp();
+    await estate(dir, '* * * * * *');
+    const launchOn = (args: string[]) => {
+      const child = spawn(process.execPath, [BIN, ...args, '--log-format', 'json'], { cwd: dir, env: { ...process.env, REDIS_URL: url }, stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr!.resume();
+      children.push(child);
+      return child;
+    };
+    const scheduler = launchOn(['scheduler']);
+    const worker = launchOn(['worker']);
+    await sleep(5000);
+    const client = new Redis(url);
+    const before = await client.llen('lifeboat:state:runs');
+    await client.quit();
+    redis.kill('SIGTERM');
+    await new Promise((r) => redis.on('close', r));
+    await sleep(2000);
+    redis = startRedis();
+    await sleep(6000);
+    const after = new Redis(url);
+    const runs = (await after.lrange('lifeboat:state:runs', 0, -1)).map((s) => JSON.parse(s) as { jobId: string; at: string });
+    await after.quit();
+    scheduler.kill('SIGTERM');
+    worker.kill('SIGTERM');
+    await Promise.all([scheduler, worker].map((c) => new Promise((r) => c.on('close', r))));
+    redis.kill('SIGTERM');
+    await new Promise((r) => redis.on('close', r));
+    await import('node:fs/promises').then((fs) => fs.rm(data, { recursive: true, force: true }));
+
+    expect(before).toBeGreaterThanOrEqual(3);
+    expect(runs.length).toBeGreaterThanOrEqual(before + 3);
+    expect(new Set(runs.map((r) => r.jobId)).size).toBe(runs.length);
+    expect([scheduler.exitCode, worker.exitCode]).toEqual([0, 0]);
+  }, 60_000);
+});
