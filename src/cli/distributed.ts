@@ -11,6 +11,8 @@ export interface DistributedOptions {
   concurrency?: string[];
   /** e.g. 60s: how long a silent worker keeps its job before another takes it over. */
   stallTimeout?: string;
+  /** e.g. 2m: how long SIGTERM waits for running jobs before aborting them. */
+  shutdownTimeout?: string;
 }
 
 const waitForStop = (signal: AbortSignal) =>
@@ -72,8 +74,10 @@ export async function workerCommand(ctx: CliContext, opts: DistributedOptions): 
   const pool = startWorkers(runtime, connection, opts.prefix, ctx.logger, { concurrency, lockDurationMs });
   ctx.logger.info({ redis: connection.safe, prefix: opts.prefix }, 'worker running; Ctrl-C to stop');
   await waitForStop(ctx.signal);
-  ctx.logger.info('stopping: finishing running jobs');
-  await pool.close();
+  const deadline = opts.shutdownTimeout === undefined ? undefined : parseDuration(opts.shutdownTimeout);
+  if (deadline === undefined && opts.shutdownTimeout !== undefined) throw new LifeboatError('USAGE', `--shutdown-timeout: expected ${DURATION_HINT}`);
+  ctx.logger.info({ deadlineMs: deadline ?? 60_000 }, 'stopping: finishing running jobs');
+  await pool.close(deadline);
   await runtime.close();
   ctx.logger.info('stopped');
   return EXIT.ok;

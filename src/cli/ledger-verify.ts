@@ -4,9 +4,22 @@ import { EXIT, type CliContext } from './context.js';
 
 /** lifeboat ledger verify: exit 0 when the chain is intact, 1 naming every problem by position. */
 export async function ledgerVerifyCommand(ctx: CliContext, opts: { json?: boolean; dir?: string }): Promise<number> {
-  const dir = opts.dir ?? (await loadConfig(ctx.configPath)).ledgerDir;
-  const report = await createFsLedger({ dir, clock: ctx.clock, logger: ctx.logger }).verify();
-  if (opts.json) ctx.out(JSON.stringify({ dir, ...report }, null, 2));
+  let report;
+  let where: string;
+  if (opts.dir) {
+    where = opts.dir;
+    report = await createFsLedger({ dir: opts.dir, clock: ctx.clock, logger: ctx.logger }).verify();
+  } else {
+    const config = await loadConfig(ctx.configPath);
+    const rt = await ctx.openRuntime(config);
+    where = config.estate.ledger?.backend === 'redis' ? 'redis' : config.ledgerDir;
+    try {
+      report = await rt.ledger.verify();
+    } finally {
+      await rt.close();
+    }
+  }
+  if (opts.json) ctx.out(JSON.stringify({ ledger: where, ...report }, null, 2));
   else {
     const lines = report.ok
       ? [`ledger ok: ${report.records} records, head #${report.headSeq} ${report.headHash}`]

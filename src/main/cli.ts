@@ -108,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--prefix <prefix>', 'BullMQ key prefix, one per deployment', 'lifeboat')
     .option('--concurrency <queue=n...>', 'jobs at once per queue, e.g. drill=2 freshness=4')
     .option('--stall-timeout <duration>', 'a worker silent this long is taken for dead and its job handed to another (default 60s)')
+    .option('--shutdown-timeout <duration>', 'on SIGTERM, how long running jobs may take before they are aborted and requeued (default 60s)')
     .action(async (o) => {
       exit = await workerCommand(context(), distributed(o));
     });

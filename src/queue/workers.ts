@@ -13,7 +13,11 @@ import { queueSettings } from './strategies.js';
 
 export interface WorkerPool {
   readonly workers: readonly Worker[];
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and lets running ones finish; past the deadline they are aborted
+   * (a drill tears its sandbox down) and their jobs go back to the queue for a retry.
+   */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 /** Concurrency per queue: drills and copies are heavy, checks are light. */
@@ -104,11 +108,15 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
   }
   return {
     workers,
-    async close() {
-      // Stop taking jobs and let running ones finish; an abort reaches them only if close is forced.
-      await Promise.all(workers.map((w) => w.close()));
-      abort.abort();
-      await redis.quit().catch(() => undefined);
+    async close(deadlineMs = 60_000) {
+      const timer = setTimeout(() => abort.abort(new Error('worker shutting down: deadline reached')), deadlineMs);
+      try {
+        await Promise.all(workers.map((w) => w.close()));
+      } finally {
+        clearTimeout(timer);
+        abort.abort();
+        await redis.quit().catch(() => undefined);
+      }
     },
   };
 }

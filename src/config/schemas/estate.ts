@@ -123,7 +123,11 @@ export const estateSchema = z
   .strictObject({
     version: z.literal(1).meta({ description: 'Format version of this file.' }),
     ledger: z
-      .strictObject({ dir: z.string().min(1).meta({ description: 'Directory of the filesystem ledger.' }) })
+      .strictObject({
+        backend: z.enum(['file', 'redis']).default('file').meta({ description: 'file: a folder (one host, or a shared mount); redis: shared by workers on many machines (needs REDIS_URL).' }),
+        dir: z.string().min(1).optional().meta({ description: 'Directory of the file ledger (default .lifeboat/ledger).' }),
+        key: z.string().min(1).optional().meta({ description: 'Redis key prefix of the redis ledger (default lifeboat:ledger).' }),
+      })
       .optional(),
     stateDir: z.string().min(1).optional().meta({ description: 'Where lifeboat keeps caches and live state (default .lifeboat/state).' }),
     paths: z
