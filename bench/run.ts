@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { freshnessBench } from './freshness-bench.js';
 import { restoreBench } from './restore-bench.js';
 import { copyBench } from './copy-bench.js';
+import { queueBench } from './queue-bench.js';
 
 /**
  * npm run bench: every figure is a ratio against a baseline measured in the same run,
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     'restore-mb': { type: 'string', default: '200' },
     'copy-mb': { type: 'string', default: '1024' },
     'copy-files': { type: 'string', default: '100' },
+    'queue-jobs': { type: 'string', default: '10000' },
     only: { type: 'string' },
   },
 });
@@ -30,8 +32,19 @@ try {
   if (want('freshness')) await freshnessSection();
   if (want('restore')) await restoreSection();
   if (want('copy')) await copySection();
+  if (want('queue')) await queueSection();
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+async function queueSection() {
+  const r = await queueBench({ dir: path.join(dir, 'queue'), jobs: Number(values['queue-jobs']) });
+  const f = (n: number, d = 0) => n.toFixed(d);
+  console.log(`queue: ${r.jobs} freshness jobs (one resource each) through BullMQ with 2 workers vs the same work in-process (2 at a time)`);
+  console.log(`  in-process: ${f(r.inProcessMs)} ms (${f(r.inProcessJobsPerSec)} jobs/s); queue: ${f(r.queueMs)} ms (${f(r.queueJobsPerSec)} jobs/s); ratio ${f(r.ratio, 2)}`);
+  console.log(`  overhead per job: ${f(r.overheadMsPerJob, 3)} ms (goal <= 2) ${r.overheadMsPerJob <= 2 ? 'OK' : 'OVER GOAL'}`);
+  console.log(`  Redis memory per 1,000 retained results: ${f(r.redisBytesPer1000Results / 1024)} KiB`);
+  console.log(JSON.stringify({ bench: 'queue', ...r }));
 }
 
 async function copySection() {
