@@ -224,6 +224,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   run.phase = phase;
   run.endedAt = clock.now().toISOString();
   run.error = failure ? messageOf(failure) : undefined;
+  if (phase === 'error') run.retryable = failure instanceof LifeboatError ? failure.retryable : true;
   run.phases = phaseBreakdown(run);
   await deps.runs.save(run);
   await deps.onRunChange?.(run).catch(() => undefined);

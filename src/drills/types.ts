@@ -35,5 +35,7 @@ export interface DrillRun {
   /** RTO phase breakdown in milliseconds. */
   phases?: Record<string, number>;
   error?: string;
+  /** For an error: whether trying again later may succeed (an unreachable server), or not (a config problem). */
+  retryable?: boolean;
   kept?: { until: string };
 }

@@ -207,3 +207,37 @@ describe('Redis restarting mid-run', () => {
     expect([scheduler.exitCode, worker.exitCode]).toEqual([0, 0]);
   }, 60_000);
 });
+
+describe('retries', () => {
+  it('retries a drill whose sandbox server is unreachable, with backoff, then gives up', async () => {
+    const { drillEstate, placeDump } = await import('../helpers/drill-estate.js');
+    const dir = await tmp();
+    await drillEstate(dir);
+    const { readFile } = await import('node:fs/promises');
+    const estateFile = path.join(dir, 'lifeboat.yaml');
+    await writeFile(estateFile, (await readFile(estateFile, 'utf8')).replace('maria: { kind: mysql, host: 127.0.0.1, port: 3306,', 'maria: { kind: mysql, host: 127.0.0.1, port: 1,'));
+    await mkdir(path.join(dir, 'schedules'), { recursive: true });
+    await writeFile(path.join(dir, 'schedules/drill.yaml'), 'job: drill\ndrill: to-maria\ncron: "0 0 1 1 *"\n');
+    await placeDump(dir, 'x.sql', '-- MySQL dump\nCREATE TABLE t (a int);\n', { manifest: false });
+    const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
+    prefixes.push(prefix);
+    const child = spawn(process.execPath, [BIN, 'worker', '--prefix', prefix], { cwd: dir, env: { ...process.env, LB_TEST_EMPTY: '', REDIS_URL: REDIS }, stdio: 'ignore' });
+    children.push(child);
+    const queue = new Queue('drill', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    const job = await queue.add('drill', { schedule: 'drill' }, { attempts: 3, backoff: { type: 'custom' } });
+    let state = '';
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      state = await queue.getJobState(job.id!);
+      if (state === 'failed' || state === 'completed') break;
+      await sleep(200);
+    }
+    const done = await queue.getJob(job.id!);
+    await queue.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('close', r));
+    expect(state).toBe('failed');
+    expect(done!.attemptsMade).toBe(3);
+    expect(done!.failedReason).toMatch(/could not run .*ECONNREFUSED|could not run .*127\.0\.0\.1:1/);
+  }, 60_000);
+});
