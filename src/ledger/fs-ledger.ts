@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Clock, LifeboatError, type Logger } from '../domain/index.js';
 import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
 import type { Ledger, VerifyReport } from './ledger.js';
+import { serialAppends } from './serial-appends.js';
 import { GENESIS_HASH, hashRecord, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
 import { verifyChain, type HeadAnchor } from './verify-chain.js';
 
@@ -25,7 +26,6 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
   const headFile = path.join(opts.dir, 'head.json');
   const lockFile = path.join(opts.dir, 'ledger.lock');
   const tornDir = path.join(opts.dir, 'torn');
-  let queue: Promise<unknown> = Promise.resolve();
 
   const appendLocked = async (entries: readonly LedgerEntry[]): Promise<LedgerRecord[]> => {
     if (!entries.length) return [];
@@ -78,15 +78,10 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
 
   const writeHead = (head: HeadAnchor) => writeFileAtomic(headFile, JSON.stringify(head), { durable: true });
 
+  const serial = serialAppends(appendLocked);
   return {
-    async append(entry) {
-      return (await this.appendMany([entry]))[0]!;
-    },
-    appendMany(entries) {
-      const next = queue.then(() => appendLocked(entries));
-      queue = next.catch(() => undefined);
-      return next;
-    },
+    append: serial.append,
+    appendMany: serial.appendMany,
     async *records() {
       for await (const { text } of lines(file)) {
         const r = parseRecordLine(text);
@@ -110,9 +105,7 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
       if (tornFiles.length) notes.push(`${tornFiles.length} torn fragment(s) were set aside in ${tornDir}`);
       return { ...report, notes };
     },
-    async close() {
-      await queue;
-    },
+    close: serial.drain,
   };
 }
 

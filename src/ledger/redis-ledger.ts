@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { LifeboatError, type Clock, type Logger } from '../domain/index.js';
 import type { Ledger, VerifyReport } from './ledger.js';
+import { serialAppends } from './serial-appends.js';
 import { GENESIS_HASH, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
 import { verifyChain, type HeadAnchor } from './verify-chain.js';
 
@@ -25,7 +26,6 @@ export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
   const headKey = `${opts.key}:head`;
   // WATCH belongs to a connection: this one is used for nothing else.
   const conn = opts.redis.duplicate();
-  let queue: Promise<unknown> = Promise.resolve();
 
   const readHead = async (): Promise<HeadAnchor | undefined> => {
     const raw = await conn.get(headKey);
@@ -66,15 +66,10 @@ export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
     }
   }
 
+  const serial = serialAppends(appendNow);
   return {
-    async append(entry) {
-      return (await this.appendMany([entry]))[0]!;
-    },
-    appendMany(entries) {
-      const next = queue.then(() => appendNow(entries));
-      queue = next.catch(() => undefined);
-      return next;
-    },
+    append: serial.append,
+    appendMany: serial.appendMany,
     async *records() {
       for await (const { text } of lines()) {
         const r = parseRecordLine(text);
@@ -87,7 +82,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
       return verifyChain(collected, await readHead());
     },
     async close() {
-      await queue;
+      await serial.drain();
       await conn.quit().catch(() => undefined);
     },
   };

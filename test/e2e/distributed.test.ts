@@ -30,6 +30,18 @@ afterEach(async () => {
   await redis.quit();
 });
 
+/** Polls a job until it completes or fails (or the time is up); returns its last state. */
+async function settle(queue: Queue, id: string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let state = '';
+  while (Date.now() < deadline) {
+    state = await queue.getJobState(id);
+    if (state === 'completed' || state === 'failed') break;
+    await sleep(200);
+  }
+  return state;
+}
+
 async function estate(dir: string, cron: string) {
   await mkdir(path.join(dir, 'schedules'), { recursive: true });
   await mkdir(path.join(dir, 'region/db'), { recursive: true });
@@ -136,14 +148,7 @@ describe('a drill on the queue whose worker is killed', () => {
     await new Promise((r) => a.child.on('close', r));
 
     const b = startWorker();
-    let state = '';
-    const until = Date.now() + 60_000;
-    while (Date.now() < until) {
-      state = await queue.getJobState(job.id!);
-      if (state === 'completed' || state === 'failed') break;
-      await sleep(200);
-    }
-    expect(state).toBe('completed');
+    expect(await settle(queue, job.id!, 60_000)).toBe('completed');
     b.child.kill('SIGTERM');
     await new Promise((r) => b.child.on('close', r));
     await queue.close();
@@ -225,13 +230,7 @@ describe('retries', () => {
     children.push(child);
     const queue = new Queue('drill', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
     const job = await queue.add('drill', { schedule: 'drill' }, { attempts: 3, backoff: { type: 'custom' } });
-    let state = '';
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      state = await queue.getJobState(job.id!);
-      if (state === 'failed' || state === 'completed') break;
-      await sleep(200);
-    }
+    const state = await settle(queue, job.id!, 30_000);
     const done = await queue.getJob(job.id!);
     await queue.close();
     child.kill('SIGTERM');
