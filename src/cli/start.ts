@@ -12,8 +12,9 @@ import { countByStatus, renderFreshness } from './check.js';
 import { EXIT, type CliContext } from './context.js';
 
 /**
- * lifeboat start: embedded mode. Prepares the demo when the estate asks for it, shows
- * one freshness table straight away, then runs schedules/ with node-cron until a signal.
+ * lifeboat start: everything in one process. Prepares the demo when the estate asks for
+ * it, sweeps dead drills' sandboxes, catches up on copies, shows one freshness table,
+ * runs overdue drills, then runs schedules/ (node-cron, or BullMQ with --redis) until a signal.
  */
 export async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: string } = {}): Promise<number> {
   const config = await loadConfig(ctx.configPath);

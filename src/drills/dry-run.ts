@@ -34,7 +34,7 @@ export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readin
     const provider = await deps.sandbox(drill.sandbox);
     const problems = await provider.probe();
     if (problems.length) throw new Error(problems.join('; '));
-    return `${drill.sandbox} (${provider.kind}) reachable with the rights to create a database and a user`;
+    return provider.server ? `${drill.sandbox} (${provider.kind}) reachable with the rights to create a database and a user` : `${drill.sandbox} (${provider.kind}) is embedded: nothing to reach`;
   });
   await attempt('guard', async () => {
     const provider = await deps.sandbox(drill.sandbox);
