@@ -29,6 +29,8 @@ export interface SweepStats {
 }
 
 const DEFAULT_RPO_MS = 24 * 3_600_000;
+const PREFETCH_FROM = 200;
+const PREFETCH_CHUNK = 1000;
 
 /** Checks every resource's newest usable backup against its RPO, with bounded concurrency. */
 export async function sweepFreshness(config: LoadedConfig, deps: SweepDeps, opts: SweepOptions = {}): Promise<{ results: FreshnessResult[]; stats: SweepStats }> {
@@ -78,7 +80,21 @@ export async function sweepFreshness(config: LoadedConfig, deps: SweepDeps, opts
     }
   };
 
-  const results = await mapLimit(selected, opts.concurrency ?? defaults.concurrency ?? 32, checkOne);
+  // Large sweeps read their folders in batches off the main thread, the next batch being
+  // read while this one is judged; small sweeps are not worth a worker.
+  const concurrency = opts.concurrency ?? defaults.concurrency ?? 32;
+  const prefetch = (chunk: Resource[]) =>
+    deps.catalog.prefetch?.(chunk).catch((err) => deps.logger.warn({ err: messageOf(err) }, 'freshness: batch listing failed; listing one by one'));
+  const results: FreshnessResult[] = [];
+  if (selected.length >= PREFETCH_FROM && deps.catalog.prefetch) {
+    const chunks = Array.from({ length: Math.ceil(selected.length / PREFETCH_CHUNK) }, (_, i) => selected.slice(i * PREFETCH_CHUNK, (i + 1) * PREFETCH_CHUNK));
+    let ahead = prefetch(chunks[0]!);
+    for (let i = 0; i < chunks.length; i++) {
+      await ahead;
+      if (i + 1 < chunks.length) ahead = prefetch(chunks[i + 1]!);
+      results.push(...(await mapLimit(chunks[i]!, concurrency, checkOne)));
+    }
+  } else results.push(...(await mapLimit(selected, concurrency, checkOne)));
   stats.resources = results.length;
   if (!opts.resources && results.every((r) => r.status !== 'unknown')) deps.verdicts.retainOnly(seen);
   await deps.verdicts.save();

@@ -34,6 +34,8 @@ export interface Verdict {
 export interface BackupCatalog {
   /** In the resource's own region, or (cold copies) in another region where they land under the same path. */
   list(resource: Resource, region?: string): Promise<BackupRef[]>;
+  /** Optional: read many resources' folders in one batch before a sweep lists them one by one. */
+  prefetch?(resources: readonly Resource[], region?: string): Promise<void>;
 }
 
 /** Reads a backup end to end to decide whether it is usable. Expensive: callers cache by fingerprint. */

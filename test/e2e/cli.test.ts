@@ -67,6 +67,17 @@ describe('lifeboat CLI', () => {
     });
   });
 
+  it('check: a large estate is listed in one batch off the main thread, and the command still exits', async () => {
+    const dir = await tmp();
+    const ids = Array.from({ length: 250 }, (_, i) => `r${i}`);
+    await writeEstate(dir, ids.map(res).join(''));
+    for (const id of ids.slice(0, 200)) await writeDump(dir, id, 'a.sql', { at: hoursAgo(2) });
+    const r = await runCli(['check', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { summary: Record<string, number> };
+    expect(out.summary).toMatchObject({ fresh: 200, missing: 50 });
+  });
+
   it('check: a truncated .sql.gz makes its resource failing with the reason shown', async () => {
     const dir = await tmp();
     await writeEstate(dir, res('db'));
