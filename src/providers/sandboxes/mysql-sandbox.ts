@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { Readable } from 'node:stream';
 import { LifeboatError } from '../../domain/index.js';
-import { isLifeboatName, randomPassword } from './names.js';
+import { assertDroppable, randomPassword } from './names.js';
 import { runClient } from './run-client.js';
 import { SqlGuardFilter } from './sql-guard-filter.js';
 import type { SandboxProvider, SandboxTarget } from './types.js';
@@ -90,9 +90,7 @@ export function createMysqlSandbox(admin: ServerLogin, opts: { client?: string; 
       return target;
     },
     async destroy(lease) {
-      if (!isLifeboatName(lease.database) || (lease.user && !isLifeboatName(lease.user))) {
-        throw new LifeboatError('INTERNAL', `refusing to drop ${lease.database}/${lease.user}: not a name lifeboat creates`);
-      }
+      assertDroppable(lease);
       await withAdmin(async (c) => {
         await c.query(`DROP DATABASE IF EXISTS ${q(lease.database)}`);
         if (lease.user) await c.query(`DROP USER IF EXISTS ${account(lease.user)}`);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { LifeboatError } from '../../domain/index.js';
+import type { Lease } from './types.js';
 
 /** Database and user names for one run: recognisably lifeboat's, unique, and short enough for MySQL (32) and PostgreSQL (63). */
 export function sandboxNames(drill: string, runId: string): { database: string; user: string } {
@@ -14,4 +16,11 @@ export function randomPassword(): string {
 /** Only names lifeboat made may be dropped: a last check before any DROP. */
 export function isLifeboatName(name: string): boolean {
   return /^lbdrill_[a-z0-9_]+$/.test(name) || /^lbrun_[a-z0-9]+$/.test(name);
+}
+
+/** Safety rule 4 at the last step: refuses to drop what a lease names unless lifeboat made those names. */
+export function assertDroppable(lease: Lease): void {
+  if (!isLifeboatName(lease.database) || (lease.user && !isLifeboatName(lease.user))) {
+    throw new LifeboatError('INTERNAL', `refusing to drop ${lease.database}/${lease.user}: not a name lifeboat creates`);
+  }
 }

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Readable } from 'node:stream';
 import { LifeboatError } from '../../domain/index.js';
 import type { ServerLogin } from './mysql-sandbox.js';
-import { isLifeboatName, randomPassword } from './names.js';
+import { assertDroppable, randomPassword } from './names.js';
 import { runClient } from './run-client.js';
 import { SqlGuardFilter } from './sql-guard-filter.js';
 import type { SandboxProvider, SandboxTarget } from './types.js';
@@ -88,9 +88,7 @@ export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: str
       return target;
     },
     async destroy(lease) {
-      if (!isLifeboatName(lease.database) || (lease.user && !isLifeboatName(lease.user))) {
-        throw new LifeboatError('INTERNAL', `refusing to drop ${lease.database}/${lease.user}: not a name lifeboat creates`);
-      }
+      assertDroppable(lease);
       await withAdmin(async (c) => {
         await c.query(`DROP DATABASE IF EXISTS ${q(lease.database)} WITH (FORCE)`);
         if (lease.user) await c.query(`DROP ROLE IF EXISTS ${q(lease.user)}`);
