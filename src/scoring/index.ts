@@ -1,1 +1,1 @@
-export { score, type Score, type ScoreInput, type TargetResult } from './score.js';
+export { score, PASSING_SCORE, type Score, type ScoreInput, type TargetResult } from './score.js';

@@ -22,17 +22,29 @@ export interface Score {
   rpo: TargetResult;
   completeness: TargetResult;
   passed: boolean;
-  /** 0-100: 40 for completeness, 30 for RTO, 30 for RPO (formula in the README). */
+  /** 0-100: a passed drill scores 60-100, a failed one 0-59 (formula in the README). */
   score: number;
 }
+
+/** The lowest score a passed drill can have; every failed drill scores below it. */
+export const PASSING_SCORE = 60;
 
 /** How much of a time target was met: 1 within target, falling as target/achieved beyond it. */
 const timeFactor = (target: number, achieved: number | undefined) => (achieved === undefined ? 0 : achieved <= target ? 1 : target / achieved);
 
+/**
+ * Points = 40 × completeness + 30 × RTO factor + 30 × RPO factor. A passed drill met both
+ * time targets, so its points are 60 + 40 × completeness: 60-100 as they are. A failed
+ * drill's points are scaled into 0-59, keeping the order among failures, so a corrupted
+ * restore that was fast and recent can never look like a pass.
+ */
 export function score(i: ScoreInput): Score {
   const rto = { target: i.rtoTargetMs, achieved: i.rtoAchievedMs, passed: i.restored && i.rtoAchievedMs <= i.rtoTargetMs };
   const rpo = { target: i.rpoTargetMs, achieved: i.rpoAchievedMs ?? null, passed: i.restored && i.rpoAchievedMs !== undefined && i.rpoAchievedMs <= i.rpoTargetMs };
   const completeness = { target: i.completenessTarget, achieved: i.completenessAchieved, passed: i.restored && i.completenessAchieved >= i.completenessTarget };
-  const points = i.restored ? 40 * i.completenessAchieved + 30 * timeFactor(i.rtoTargetMs, i.rtoAchievedMs) + 30 * timeFactor(i.rpoTargetMs, i.rpoAchievedMs) : 0;
-  return { rto, rpo, completeness, passed: rto.passed && rpo.passed && completeness.passed, score: Math.round(points) };
+  const passed = rto.passed && rpo.passed && completeness.passed;
+  const ratio = Math.min(1, Math.max(0, i.completenessAchieved));
+  const points = i.restored ? 40 * ratio + 30 * timeFactor(i.rtoTargetMs, i.rtoAchievedMs) + 30 * timeFactor(i.rpoTargetMs, i.rpoAchievedMs) : 0;
+  const value = passed ? Math.max(PASSING_SCORE, Math.round(points)) : Math.floor((points * (PASSING_SCORE - 1)) / 100);
+  return { rto, rpo, completeness, passed, score: value };
 }

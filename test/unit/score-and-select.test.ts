@@ -16,16 +16,17 @@ describe('scoring', () => {
   it('scales a missed time target by target/achieved', () => {
     const s = score({ ...base, rtoAchievedMs: 2 * H });
     expect(s).toMatchObject({ passed: false, rto: { passed: false, achieved: 2 * H } });
-    expect(s.score).toBe(Math.round(40 + 30 * 0.5 + 30));
+    // A failed drill's points (40 + 15 + 30) are scaled into 0-59.
+    expect(s.score).toBe(Math.floor(((40 + 30 * 0.5 + 30) * 59) / 100));
   });
 
   it('weighs completeness at 40 points and fails below its target', () => {
     const s = score({ ...base, completenessAchieved: 0.75 });
-    expect(s).toMatchObject({ passed: false, score: 100 - 10, completeness: { passed: false, achieved: 0.75 } });
+    expect(s).toMatchObject({ passed: false, score: Math.floor(((100 - 10) * 59) / 100), completeness: { passed: false, achieved: 0.75 } });
   });
 
   it('fails RPO when nothing tells how recent the restored data is', () => {
-    expect(score({ ...base, rpoAchievedMs: undefined })).toMatchObject({ passed: false, score: 70, rpo: { achieved: null, passed: false } });
+    expect(score({ ...base, rpoAchievedMs: undefined })).toMatchObject({ passed: false, score: Math.floor((70 * 59) / 100), rpo: { achieved: null, passed: false } });
   });
 
   it('scores 0 and fails everything when the restore failed', () => {
