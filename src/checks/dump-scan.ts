@@ -13,7 +13,12 @@ export interface DumpScan {
   databases: string[];
   tables: ScannedTable[];
   objects: { views: string[]; routines: string[]; triggers: string[] };
+  /** Why the dump looks cut short (ends inside a statement or COPY block, or lacks its dump tool's closing line); undefined when it looks whole. */
+  truncated?: string;
 }
+
+/** The closing line each dump tool writes only when it finished (with comments on, which its opening line shows). */
+const TRAILER = { mysqldump: /^-- Dump completed\b/, pg_dump: /^-- PostgreSQL database dump complete\b/ } as const;
 
 const IDENT = String.raw`(?:\`[^\`]+\`|"[^"]+"|[\w$]+)`;
 const QNAME = String.raw`(${IDENT}(?:\.${IDENT})?)`;
@@ -81,6 +86,7 @@ export async function scanDump(text: Readable): Promise<DumpScan> {
   let copyInto: ScannedTable | undefined;
   let inserting: { table: ScannedTable; counter: TupleCounter } | undefined;
   let lineNo = 0;
+  let sawTrailer = false;
 
   const table = (q: string) => {
     const { schema, name } = splitName(q, currentDb);
@@ -113,6 +119,7 @@ export async function scanDump(text: Readable): Promise<DumpScan> {
       if (/^-- (MySQL|MariaDB) dump/i.test(line)) [engine, format] = ['mysql', 'mysqldump'];
       else if (/^-- PostgreSQL database dump/i.test(line)) [engine, format] = ['postgres', 'pg_dump'];
     }
+    if (format !== 'sql' && TRAILER[format].test(line)) sawTrailer = true;
     let m: RegExpExecArray | null;
     if ((m = RE.insert.exec(line))) {
       const t = table(m[1]!);
@@ -127,7 +134,8 @@ export async function scanDump(text: Readable): Promise<DumpScan> {
     } else if ((m = RE.copy.exec(line))) copyInto = table(m[1]!);
     else if ((m = RE.createTable.exec(line))) table(m[1]!);
     else if ((m = RE.use.exec(line))) databases.add((currentDb = unquote(m[1]!)));
-    else if ((m = RE.connect.exec(line))) databases.add((currentDb = m[1]!));
+    // psql's \connect picks a database, not a schema: unqualified names stay on the search path.
+    else if ((m = RE.connect.exec(line))) databases.add(m[1]!);
     else if ((m = RE.createDatabase.exec(line))) databases.add(unquote(m[1]!));
     else if (RE.createView.test(line) && (m = RE.view.exec(line))) objects.views.add(label(m[1]!));
     else if (/^(?:CREATE|\/\*!\d+\s+CREATE)\b/i.test(line) && (m = RE.trigger.exec(line))) objects.triggers.add(label(m[1]!));
@@ -135,7 +143,16 @@ export async function scanDump(text: Readable): Promise<DumpScan> {
   }
   // Older mysqldump writes a placeholder table for each view before the view itself.
   for (const [key, t] of tables) if (t.rows === 0 && objects.views.has(t.name)) tables.delete(key);
+  const nameOf = (t: ScannedTable) => (t.schema ? `${t.schema}.${t.name}` : t.name);
+  const truncated = copyInto
+    ? `it ends inside the COPY data of ${nameOf(copyInto)} (line ${lineNo})`
+    : inserting
+      ? `it ends inside an INSERT into ${nameOf(inserting.table)} (line ${lineNo})`
+      : format !== 'sql' && !sawTrailer
+        ? `it has no "${format === 'mysqldump' ? '-- Dump completed' : '-- PostgreSQL database dump complete'}" line: ${format} did not finish writing it`
+        : undefined;
   return {
+    truncated,
     engine,
     format,
     databases: [...databases],

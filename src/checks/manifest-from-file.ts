@@ -20,6 +20,11 @@ export interface ManifestOptions {
 
 /** Builds a manifest from the dump file alone: size, sha256, and the tables and rows found in it. */
 export async function manifestFromFile(file: string, opts: ManifestOptions): Promise<Manifest> {
+  return (await readDumpFile(file, opts)).manifest;
+}
+
+/** The manifest of a dump file and what scanning it found (including whether it looks cut short). */
+export async function readDumpFile(file: string, opts: ManifestOptions): Promise<{ manifest: Manifest; scan: DumpScan }> {
   let st;
   try {
     st = await stat(file);
@@ -48,7 +53,7 @@ export async function manifestFromFile(file: string, opts: ManifestOptions): Pro
   const name = path.basename(file);
   const fromName = opts.nameTime ? nameTimeParser(opts.nameTime)(name) : undefined;
   const [consistentPoint, source] = opts.at ? [opts.at, 'given'] : fromName ? [fromName, 'name'] : [st.mtime, 'mtime'];
-  return {
+  const manifest: Manifest = {
     version: 1,
     file: name,
     size: st.size,
@@ -64,4 +69,5 @@ export async function manifestFromFile(file: string, opts: ManifestOptions): Pro
     createdAt: opts.now.toISOString(),
     createdBy: `lifeboat ${opts.version}`,
   };
+  return { manifest, scan };
 }

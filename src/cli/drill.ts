@@ -51,17 +51,21 @@ export function exitFor(run: DrillRun): number {
 export async function drillShowCommand(ctx: CliContext, runId: string, opts: { json?: boolean }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   const rt = await ctx.openRuntime(config);
-  const run = await rt.runs.get(runId);
-  if (!run) throw new LifeboatError('USAGE', `no drill run ${runId}`);
-  ctx.out(opts.json ? JSON.stringify(run, null, 2) : renderRun(run));
-  return EXIT.ok;
+  try {
+    const run = await rt.runs.get(runId);
+    if (!run) throw new LifeboatError('USAGE', `no drill run ${runId}`);
+    ctx.out(opts.json ? JSON.stringify(run, null, 2) : renderRun(run));
+    return EXIT.ok;
+  } finally {
+    await rt.close();
+  }
 }
 
 export async function drillHistoryCommand(ctx: CliContext, name: string, opts: { json?: boolean }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   if (!config.drills.has(name)) throw new LifeboatError('USAGE', `unknown drill ${name}`);
   const rt = await ctx.openRuntime(config);
-  const runs = await rt.runs.list({ drill: name });
+  const runs = await rt.runs.list({ drill: name }).finally(() => rt.close());
   if (opts.json) {
     ctx.out(JSON.stringify(runs.map((r) => ({ runId: r.runId, startedAt: r.startedAt, phase: r.phase, score: r.score?.score ?? null, rtoMs: r.score?.rto.achieved ?? null, rpoMs: r.score?.rpo.achieved ?? null, completeness: r.score?.completeness.achieved ?? null, backup: r.backup?.name ?? null })), null, 2));
   } else ctx.out(runs.length ? renderHistory(runs) : `no runs of ${name} yet`);

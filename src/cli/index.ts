@@ -11,3 +11,4 @@ export { canaryCommand, canarySetupCommand } from './canary.js';
 export { copyRunCommand, copyStatusCommand, copyVerifyCommand } from './copy.js';
 export { schedulerCommand, workerCommand, type DistributedOptions } from './distributed.js';
 export { statusCommand } from './status.js';
+export { errorJson, jsonText, wantsJson, type JsonError } from './json-error.js';

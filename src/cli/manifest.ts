@@ -1,10 +1,11 @@
 import { access } from 'node:fs/promises';
-import { manifestFromFile, manifestFromSnapshot, mergeSnapshot } from '../checks/index.js';
+import { manifestFromSnapshot, mergeSnapshot, partialDumpProblems, readDumpFile, type DumpScan } from '../checks/index.js';
 import { MANIFEST_SUFFIX, type Manifest } from '../config/index.js';
 import { LifeboatError } from '../domain/index.js';
 import { writeFileAtomic } from '../fsutil/index.js';
-import { createDatabaseReader, parseDsn } from '../providers/index.js';
+import { createDatabaseReader, parseDsn, type DatabaseSnapshot } from '../providers/index.js';
 import { EXIT, type CliContext } from './context.js';
+import { jsonText } from './json-error.js';
 
 export interface ManifestCommandOptions {
   at?: string;
@@ -12,6 +13,9 @@ export interface ManifestCommandOptions {
   fromDb?: string;
   output?: string;
   force?: boolean;
+  /** Write the manifest even of a dump that is empty, cut short or lacks tables the database has. */
+  allowPartial?: boolean;
+  json?: boolean;
   version: string;
   /** Password for --from-db when the DSN carries none (from LIFEBOAT_DB_PASSWORD). */
   dbPassword?: string;
@@ -20,7 +24,9 @@ export interface ManifestCommandOptions {
 /**
  * lifeboat manifest [FILE] [--from-db DSN]: writes FILE.manifest.json (or to -o, '-' for
  * stdout). From the file: size, sha256, tables and row counts; from the database:
- * per-table checksums (and counts, when there is no file).
+ * per-table checksums (and counts, when there is no file). A dump that is empty, cut
+ * short, or (with --from-db) lacks tables the database has is refused with exit 1 and
+ * nothing written, unless --allow-partial: its manifest would make a drill of it pass.
  */
 export async function manifestCommand(ctx: CliContext, file: string | undefined, opts: ManifestCommandOptions): Promise<number> {
   if (!file && !opts.fromDb) throw new LifeboatError('USAGE', 'give a dump file, --from-db DSN, or both');
@@ -28,13 +34,17 @@ export async function manifestCommand(ctx: CliContext, file: string | undefined,
   if (at && Number.isNaN(at.getTime())) throw new LifeboatError('USAGE', `--at: expected an ISO time such as 2026-11-22T02:00:00Z, got ${JSON.stringify(opts.at)}`);
   const meta = { version: opts.version, now: ctx.clock.now() };
 
-  let manifest: Manifest | undefined = file ? await manifestFromFile(file, { at, nameTime: opts.nameTime, ...meta }) : undefined;
+  const dump: { manifest: Manifest; scan: DumpScan } | undefined = file ? await readDumpFile(file, { at, nameTime: opts.nameTime, ...meta }) : undefined;
+  let manifest = dump?.manifest;
+  let snap: DatabaseSnapshot | undefined;
+  const notes: { table: string; message: string }[] = [];
   if (opts.fromDb) {
     const dsn = parseDsn(opts.fromDb, opts.dbPassword);
     ctx.logger.info({ database: dsn.safe }, 'reading row counts and checksums (read-only transaction)');
-    const snap = await createDatabaseReader(dsn).snapshot();
+    snap = await createDatabaseReader(dsn).snapshot();
     if (manifest) {
       const merged = mergeSnapshot(manifest, snap);
+      notes.push(...merged.notes);
       for (const n of merged.notes) ctx.logger.warn({ table: n.table }, `${n.table}: ${n.message}`);
       manifest = merged.manifest;
     } else {
@@ -42,6 +52,12 @@ export async function manifestCommand(ctx: CliContext, file: string | undefined,
       if (at) manifest = { ...manifest, consistentPoint: at.toISOString(), consistentPointSource: 'given' };
     }
   }
+  const partial = dump ? partialDumpProblems({ size: dump.manifest.size ?? 0, scan: dump.scan }, snap) : [];
+  if (partial.length && !opts.allowPartial) {
+    const err = new LifeboatError('DUMP_INCOMPLETE', `${file} is not a whole dump, so no manifest was written (--allow-partial writes one anyway):\n${partial.map((p) => `  ${p}`).join('\n')}`);
+    throw Object.assign(err, { details: { file, problems: partial } });
+  }
+  for (const p of partial) ctx.logger.warn({ file }, `--allow-partial: ${p}`);
 
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   const target = opts.output ?? (file ? file + MANIFEST_SUFFIX : '-');
@@ -56,6 +72,7 @@ export async function manifestCommand(ctx: CliContext, file: string | undefined,
   const tables = manifest!.tables ?? [];
   const rows = tables.reduce((n, t) => n + t.rows, 0);
   const sums = tables.filter((t) => t.checksum).length;
-  ctx.out(`wrote ${target}: ${tables.length} tables, ${rows} rows, ${sums} checksums${manifest!.sha256 ? `, ${manifest!.size} bytes, sha256 ${manifest!.sha256}` : ''}`);
+  if (opts.json) ctx.out(jsonText({ wrote: target, tables: tables.length, rows, checksums: sums, size: manifest!.size ?? null, sha256: manifest!.sha256 ?? null, notes, partial }));
+  else ctx.out(`wrote ${target}: ${tables.length} tables, ${rows} rows, ${sums} checksums${manifest!.sha256 ? `, ${manifest!.size} bytes, sha256 ${manifest!.sha256}` : ''}`);
   return EXIT.ok;
 }

@@ -16,7 +16,7 @@ import { EXIT, type CliContext } from './context.js';
  * it, sweeps dead drills' sandboxes, catches up on copies, shows one freshness table,
  * runs overdue drills, then runs schedules/ (node-cron, or BullMQ with --redis) until a signal.
  */
-export async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: string } = {}): Promise<number> {
+export async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: string; json?: boolean } = {}): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   const log = ctx.logger;
   if (config.estate.demo) {
@@ -34,8 +34,9 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
       log.info({ copies: copied.length, copied: copied.filter((c) => c.outcome === 'copied').length }, 'copy pass done');
     }
     const { results } = await checkAll(runtime, { signal: ctx.signal });
-    ctx.out(renderFreshness(results, countByStatus(results)));
-    ctx.out('');
+    // --json: one JSON object per line (a long-running process has no single document to print).
+    if (opts.json) ctx.out(JSON.stringify({ freshness: { checkedAt: ctx.clock.now().toISOString(), summary: countByStatus(results), results } }));
+    else ctx.out(`${renderFreshness(results, countByStatus(results))}\n`);
 
     // Embedded: node-cron in this process. With --redis: BullMQ schedulers and workers, as `lifeboat scheduler` + `lifeboat worker`.
     const scheduler = opts.redis ? await startQueueMode(runtime, opts.redis, opts.prefix ?? 'lifeboat', log) : startCronScheduler(runtime, log);
@@ -45,7 +46,7 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
       log.info({ drill: drill.name }, `drill ${drill.name} is overdue (${String(drill.cadence)}): running it now`);
       background.push(
         runDrill(drill.name, { ...runtime, signal: ctx.signal })
-          .then((run) => ctx.out(`\n${renderRun(run)}\n`))
+          .then((run) => ctx.out(opts.json ? JSON.stringify({ drill: run }) : `\n${renderRun(run)}\n`))
           .catch((err) => log.error({ drill: drill.name, err: messageOf(err) }, `drill ${drill.name} could not run`)),
       );
     }

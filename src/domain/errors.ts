@@ -13,6 +13,8 @@ export const ErrorCodes = {
   LEDGER_LOCKED: { exit: 3, retryable: true },
   DATABASE_UNREACHABLE: { exit: 3, retryable: true },
   DUMP_UNPARSEABLE: { exit: 2, retryable: false },
+  /** A dump that is empty, cut short or missing tables, refused as the source of a manifest. */
+  DUMP_INCOMPLETE: { exit: 1, retryable: false },
   DRILL_TIMEOUT: { exit: 1, retryable: false },
   INTERNAL: { exit: 3, retryable: false },
 } as const;

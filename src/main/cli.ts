@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { schedulerCommand, statusCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
+import { errorJson, jsonText, wantsJson, schedulerCommand, statusCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
 import { ConfigError } from '../config/index.js';
 import { exitCodeOf, LifeboatError, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
@@ -52,10 +52,11 @@ async function main(argv: string[]): Promise<number> {
     .description('run lifeboat in one process: demo estate (if configured), then schedules/ via node-cron, or via BullMQ with --redis')
     .option('--redis [url]', 'scheduler and worker on BullMQ in this process (url default: REDIS_URL)')
     .option('--prefix <prefix>', 'BullMQ key prefix', 'lifeboat')
-    .action(async (o: { redis?: string | boolean; prefix: string }) => {
+    .option('--json', 'machine-readable output, one JSON object per line')
+    .action(async (o: { redis?: string | boolean; prefix: string; json?: boolean }) => {
       const redis = o.redis === true ? process.env.REDIS_URL : o.redis || undefined;
       if (o.redis === true && !redis) throw new LifeboatError('USAGE', '--redis without a URL needs REDIS_URL');
-      exit = await startCommand(context(), { redis, prefix: o.prefix });
+      exit = await startCommand(context(), { redis, prefix: o.prefix, json: o.json });
     });
   program
     .command('validate')
@@ -69,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     .description('write JSON Schema for each file kind (for editor autocompletion)')
     .option('-o, --out <dir>', 'output folder', 'schemas')
     .option('--kind <kind>', 'print one schema to stdout: estate, drill, schedule or manifest')
+    .option('--json', 'machine-readable output')
     .action(async (o) => {
       exit = await schemaCommand(context(), o);
     });
@@ -89,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--name-time <template>', 'read the time from the file name, e.g. "{YYYY}{MM}{DD}T{hh}{mm}{ss}Z"')
     .option('-o, --output <file>', "where to write ('-' for stdout)")
     .option('--force', 'replace an existing manifest')
+    .option('--allow-partial', 'write the manifest even when the dump is empty, truncated or lacks tables the database has')
+    .option('--json', 'machine-readable output')
     .action(async (file: string | undefined, o) => {
       exit = await manifestCommand(context(), file, { ...o, version: VERSION, dbPassword: process.env.LIFEBOAT_DB_PASSWORD });
     });
@@ -98,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
     .description('distributed mode: keep BullMQ job schedulers in step with schedules/')
     .option('--redis <url>', 'Redis URL (default: REDIS_URL)')
     .option('--prefix <prefix>', 'BullMQ key prefix, one per deployment', 'lifeboat')
+    .option('--json', 'errors as a JSON object on stdout (logs: --log-format json)')
     .action(async (o) => {
       exit = await schedulerCommand(context(), distributed(o));
     });
@@ -109,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--concurrency <queue=n...>', 'jobs at once per queue, e.g. drill=2 freshness=4')
     .option('--stall-timeout <duration>', 'a worker silent this long is taken for dead and its job handed to another (default 60s)')
     .option('--shutdown-timeout <duration>', 'on SIGTERM, how long running jobs may take before they are aborted and requeued (default 60s)')
+    .option('--json', 'errors as a JSON object on stdout (logs: --log-format json)')
     .action(async (o) => {
       exit = await workerCommand(context(), distributed(o));
     });
@@ -196,6 +202,7 @@ async function main(argv: string[]): Promise<number> {
     .command('beat', { isDefault: true })
     .description('write one heartbeat into each resource\'s production canary table')
     .option('-r, --resource <id...>', 'only these resources')
+    .option('--json', 'machine-readable output')
     .action(async (o) => {
       exit = await canaryCommand(context(), o);
     });
@@ -203,8 +210,9 @@ async function main(argv: string[]): Promise<number> {
     .command('setup')
     .description('print the SQL that creates the canary table and its insert-only user on production')
     .argument('<resource>')
-    .action(async (id: string) => {
-      exit = await canarySetupCommand(context(), id);
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o) => {
+      exit = await canarySetupCommand(context(), id, o);
     });
 
   const ledger = program.command('ledger').description('the evidence ledger');
@@ -221,13 +229,12 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return exit;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`lifeboat: ${messageOf(err)}\n`);
-    return exitCodeOf(err);
+    const code = err instanceof CommanderError ? (err.exitCode === 0 ? 0 : 2) : err instanceof ConfigError ? 2 : exitCodeOf(err);
+    // With --json a failure is a JSON error object on stdout, whatever the command.
+    if (code !== 0 && wantsJson(argv.slice(2))) process.stdout.write(`${jsonText(errorJson(err, code))}\n`);
+    if (err instanceof CommanderError) return code;
+    process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `lifeboat: ${messageOf(err)}\n`);
+    return code;
   }
 }
 

@@ -111,7 +111,8 @@ describe('lifeboat CLI', () => {
 
   it('manifest: writes the sidecar once; refuses to replace it without --force', async () => {
     const dir = await tmp();
-    const file = await writeDump(dir, 'm', 'shop.sql', { at: new Date('2026-11-20T02:00:00Z') });
+    const content = '-- MySQL dump 10.13\nCREATE TABLE `t` (id int);\nINSERT INTO `t` VALUES (1),(2),(3);\n-- Dump completed on 2026-11-20 02:00:00\n';
+    const file = await writeDump(dir, 'm', 'shop.sql', { at: new Date('2026-11-20T02:00:00Z'), content });
     const r = await runCli(['manifest', file], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/1 tables, 3 rows/);

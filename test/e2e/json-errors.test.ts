@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { useTmpDirs } from '../helpers/tmp.js';
+
+const tmp = useTmpDirs();
+
+/** Every command, with the arguments it needs to get as far as failing in an empty folder. */
+const COMMANDS: string[][] = [
+  ['start'],
+  ['validate'],
+  ['schema', '--kind', 'nope'],
+  ['check'],
+  ['manifest', 'missing.sql'],
+  ['scheduler'],
+  ['worker'],
+  ['status'],
+  ['drill', 'list'],
+  ['drill', 'run', 'x'],
+  ['drill', 'show', 'x'],
+  ['drill', 'history', 'x'],
+  ['sandbox', 'sweep'],
+  ['copy', 'run'],
+  ['copy', 'status'],
+  ['copy', 'verify'],
+  ['canary'],
+  ['canary', 'setup', 'x'],
+  ['ledger', 'verify'],
+];
+const noRedis = { REDIS_URL: undefined, LIFEBOAT_CONFIG: undefined };
+
+interface JsonError {
+  error: { code: string; message: string; exit: number; retryable: boolean; issues?: { file: string; line?: number; column?: number; path: string; message: string }[]; details?: unknown };
+}
+
+describe('--json on failure: a JSON error object on stdout, never nothing', () => {
+  it.each(COMMANDS.map((c) => [c.join(' '), c]))('lifeboat %s --json', async (_name, args) => {
+    const dir = await tmp();
+    const r = await runCli([...(args as string[]), '--json'], { cwd: dir, env: noRedis });
+    expect(r.code).not.toBe(0);
+    const out = JSON.parse(r.stdout) as JsonError;
+    expect(out.error).toMatchObject({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String), exit: r.code, retryable: expect.any(Boolean) });
+    expect(out.error.message.length).toBeGreaterThan(0);
+  });
+
+  it('every command offers --json', { timeout: 180_000 }, async () => {
+    const names = COMMANDS.map((args) => {
+      const words = args.filter((a, i) => !(a.startsWith('--') || args[i - 1]?.startsWith('--')) && a !== 'x' && a !== 'missing.sql');
+      // `canary` alone runs its default subcommand, `canary beat`.
+      return words.join(' ') === 'canary' ? ['canary', 'beat'] : words;
+    });
+    for (let i = 0; i < names.length; i += 4) {
+      const batch = names.slice(i, i + 4);
+      const results = await Promise.all(batch.map((words) => runCli([...words, '--help'])));
+      results.forEach((r, j) => {
+        expect(r.code, batch[j]!.join(' ')).toBe(0);
+        expect(r.stdout, batch[j]!.join(' ')).toMatch(/--json\b/);
+      });
+    }
+  });
+
+  it('config errors carry every problem with its file, line and column', async () => {
+    const dir = await tmp();
+    await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nregions: { a: { kind: local, path: x } }\nresources:\n  - { id: r, kind: dump-dir, region: a, path: r, rpo: soon }\n');
+    const r = await runCli(['check', '--json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout) as JsonError;
+    expect(out.error.code).toBe('CONFIG_INVALID');
+    expect(out.error.issues).toEqual([expect.objectContaining({ file: 'lifeboat.yaml', line: 4, column: expect.any(Number), path: 'resources[0].rpo' })]);
+    // People still get the message on stderr.
+    expect(r.stderr).toMatch(/lifeboat\.yaml:4:\d+ resources\[0\]\.rpo/);
+  });
+
+  it('usage errors that stop the parser (unknown option, missing argument) are JSON too', async () => {
+    const unknown = await runCli(['check', '--json', '--bogus'], { cwd: await tmp() });
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ error: { code: 'USAGE', message: "unknown option '--bogus'", exit: 2 } });
+    const missing = await runCli(['drill', 'run', '--json'], { cwd: await tmp() });
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: 'USAGE', message: "missing required argument 'name'" } });
+  });
+
+  it('without --json stdout stays empty on failure (the message goes to stderr)', async () => {
+    const r = await runCli(['check'], { cwd: await tmp(), env: noRedis });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/cannot read estate file/);
+  });
+});
