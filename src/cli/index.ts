@@ -1,6 +1,7 @@
 export { EXIT, type CliContext } from './context.js';
 export { checkCommand } from './check.js';
 export { ledgerVerifyCommand } from './ledger-verify.js';
+export { ledgerKeygenCommand } from './ledger-keygen.js';
 export { manifestCommand } from './manifest.js';
 export { schemaCommand } from './schema.js';
 export { startCommand } from './start.js';

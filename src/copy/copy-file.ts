@@ -31,7 +31,8 @@ export interface CopyRequest {
  */
 export async function copyObject(src: RegionStore, dst: RegionStore, req: CopyRequest, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<CopyOutcome> {
   const existing = await dst.head(req.key);
-  if (existing) return compareExisting(src, dst, req, existing.size);
+  if (existing?.notFile) return { kind: 'conflict', reason: `destination name ${req.key} in ${dst.region} ${existing.notFile}: not a copy, left untouched` };
+  if (existing) return compareExisting(src, dst, req, existing.size, existing.writable);
 
   let offset = await dst.partialSize(req.key);
   const hash = createHash('sha256');
@@ -81,9 +82,11 @@ async function finish(
 
 /** The source's hash against its manifest and against what was written; then the write-once commit. */
 async function publish(src: RegionStore, dst: RegionStore, req: CopyRequest, sha256: string, written: { hex: string; bytes: number }, offset: number): Promise<CopyOutcome> {
-  if (req.expectedSha256 && req.expectedSha256 !== sha256) {
+  // What would be published is what was written: those bytes are checked against the manifest, whatever the source hash said.
+  const bad = req.expectedSha256 && [written.hex, sha256].find((h) => h !== req.expectedSha256);
+  if (bad) {
     await dst.discardPartial(req.key);
-    return { kind: 'source-bad', reason: `source sha256 ${sha256.slice(0, 12)}… differs from its manifest's ${req.expectedSha256.slice(0, 12)}…` };
+    return { kind: 'source-bad', reason: `${req.key}: sha256 ${bad.slice(0, 12)}… of the source bytes differs from its manifest's ${req.expectedSha256!.slice(0, 12)}…: not published` };
   }
   if (written.hex !== sha256 || written.bytes !== req.size) {
     await dst.discardPartial(req.key);
@@ -92,27 +95,33 @@ async function publish(src: RegionStore, dst: RegionStore, req: CopyRequest, sha
   const committed = await dst.commit(req.key, { mtime: req.mtime, storageClass: req.storageClass });
   if (committed === 'exists') {
     await dst.discardPartial(req.key);
-    return compareExisting(src, dst, req, (await dst.head(req.key))!.size);
+    const now = (await dst.head(req.key))!;
+    if (now.notFile) return { kind: 'conflict', reason: `destination name ${req.key} in ${dst.region} ${now.notFile}: not a copy, left untouched` };
+    return compareExisting(src, dst, req, now.size, now.writable);
   }
   return { kind: 'copied', sha256, bytes: req.size - offset, resumedFrom: offset };
 }
 
 /** After a copy the bytes did not pass through us: hash source and partial side by side, then publish. */
 async function verifyAndCommit(src: RegionStore, dst: RegionStore, req: CopyRequest, onBytes?: (n: number) => void): Promise<CopyOutcome> {
-  const sourceHash = req.knownSha256 ? Promise.resolve(req.knownSha256) : sha256Of(await src.read(req.key), undefined, onBytes).then((h) => h.hex);
+  // With a manifest, the written bytes are held to it; else to the source as inspected (or read now).
+  const given = req.expectedSha256 ?? req.knownSha256;
+  const sourceHash = given ? Promise.resolve(given) : sha256Of(await src.read(req.key), undefined, onBytes).then((h) => h.hex);
   const [source, written] = await Promise.all([
     sourceHash,
     (async () => {
       await dst.syncPartial(req.key);
-      return sha256Of(await dst.readPartial(req.key), undefined, req.knownSha256 ? onBytes : undefined);
+      return sha256Of(await dst.readPartial(req.key), undefined, given ? onBytes : undefined);
     })(),
   ]);
   return publish(src, dst, req, source, written, 0);
 }
 
-async function compareExisting(src: RegionStore, dst: RegionStore, req: CopyRequest, dstSize: number): Promise<CopyOutcome> {
+async function compareExisting(src: RegionStore, dst: RegionStore, req: CopyRequest, dstSize: number, writable?: boolean): Promise<CopyOutcome> {
   if (dstSize !== req.size) return { kind: 'conflict', reason: `destination holds ${dstSize} bytes under this name, the source ${req.size}` };
   const [a, b] = await Promise.all([req.expectedSha256 ? Promise.resolve({ hex: req.expectedSha256 }) : sha256Of(await src.read(req.key)), sha256Of(await dst.read(req.key))]);
   if (a.hex !== b.hex) return { kind: 'conflict', reason: `destination holds different content under this name (sha256 ${b.hex.slice(0, 12)}…, source ${a.hex.slice(0, 12)}…)` };
+  // The same bytes, but left writable by an interrupted publish: finish it.
+  if (writable) await dst.seal(req.key);
   return { kind: 'already', sha256: b.hex };
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
+import type { TimeSource } from '../providers/index.js';
 
 /** What lifeboat knows about one copy: verified content, or the problem found with it. */
 export interface CopyRecord {
@@ -10,8 +11,10 @@ export interface CopyRecord {
   size: number;
   mtimeMs: number;
   sha256: string;
-  /** The backup's consistent point, so copy lag is measured like backup age. */
+  /** The backup's consistent point, so copy lag is measured like backup age (never the copy file's mtime). */
   backupTime: string;
+  /** Where backupTime came from in the source region (records from before it was kept have none). */
+  backupTimeSource?: TimeSource;
   verifiedAt: string;
   ok: boolean;
   problem?: string;

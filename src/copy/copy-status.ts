@@ -2,12 +2,14 @@ import { formatDuration, type LoadedConfig } from '../config/index.js';
 import type { FreshnessResult } from '../freshness/index.js';
 import type { BackupCatalog } from '../providers/index.js';
 import { copyId, copyKey, type CopyRegistry } from './copy-registry.js';
-import { resourcesOf } from './run-copies.js';
+import { resourcesOf } from './resources-of.js';
 
 /**
  * Copy lag as freshness: for each resource and destination of each policy, the newest
  * copy that lifeboat verified (and that is still the same file) against the policy's lag
- * target. A newest copy found bad (conflict, failed re-verification) makes it failing.
+ * target. A copy's age is its backup's own time as recorded when it was verified, never
+ * the copy file's mtime. A newest copy found bad (conflict, failed re-verification) or a
+ * link among the copies makes it failing.
  */
 export async function copyStatus(config: LoadedConfig, catalog: BackupCatalog, registry: CopyRegistry, now: Date): Promise<FreshnessResult[]> {
   const out: FreshnessResult[] = [];
@@ -19,19 +21,23 @@ export async function copyStatus(config: LoadedConfig, catalog: BackupCatalog, r
         const present = await catalog.list(resource, to).catch(() => []);
         const target = `target ${formatDuration(policy.lag)}${policy.grace ? ` + ${formatDuration(policy.grace)} grace` : ''}`;
         const recs = present.map((b) => ({ b, rec: registry[copyId(to, copyKey(resource.path, b.name))] }));
-        const sameFile = (x: (typeof recs)[number]) => x.rec && x.rec.size === x.b.size && Math.floor(x.rec.mtimeMs) === x.b.modifiedAt.getTime();
-        const verified = recs.filter((x) => sameFile(x) && x.rec!.ok);
+        const sameFile = (x: (typeof recs)[number]) => x.rec && !x.b.refused && x.rec.size === x.b.size && Math.floor(x.rec.mtimeMs) === x.b.modifiedAt.getTime();
+        const timeOf = (x: (typeof recs)[number]) => new Date(x.rec!.backupTime).getTime();
+        const verified = recs.filter((x) => sameFile(x) && x.rec!.ok).sort((x, y) => timeOf(y) - timeOf(x));
         const newest = recs[0];
         const newestVerified = verified[0];
         const summary = newestVerified && {
           name: newestVerified.b.name,
           region: to,
-          time: newestVerified.b.time.toISOString(),
-          timeSource: newestVerified.b.timeSource,
-          ageMs: now.getTime() - newestVerified.b.time.getTime(),
+          time: newestVerified.rec!.backupTime,
+          timeSource: newestVerified.rec!.backupTimeSource ?? newestVerified.b.timeSource,
+          ageMs: now.getTime() - timeOf(newestVerified),
           size: newestVerified.b.size,
         };
-        if (newest && newest.rec && !newest.rec.ok && sameFile(newest)) {
+        const link = recs.find((x) => x.b.refused);
+        if (link) {
+          out.push({ ...base, status: 'failing', reason: `copy ${link.b.name} in ${to}: ${link.b.refused}`, newestUsable: summary, backups: present.length });
+        } else if (newest && newest.rec && !newest.rec.ok && sameFile(newest)) {
           out.push({ ...base, status: 'failing', reason: `copy ${newest.b.name} in ${to}: ${newest.rec.problem ?? 'failed verification'}`, newestUsable: summary, backups: present.length });
         } else if (!summary) {
           out.push({ ...base, status: 'missing', reason: present.length ? `${present.length} file(s) in ${to}, none verified by lifeboat copy` : `no copies in ${to}`, backups: present.length });

@@ -4,6 +4,8 @@ import type { Ledger, LedgerEntry } from '../ledger/index.js';
 import { type BackupCatalog, type BackupInspector, type BackupRef, type RegionStore } from '../providers/index.js';
 import { copyObject, type CopyOutcome } from './copy-file.js';
 import { copyId, copyKey, type CopyRecord, type CopyRegistryStore } from './copy-registry.js';
+import { repairCopies } from './repair-copies.js';
+import { resourcesOf } from './resources-of.js';
 
 export interface CopyDeps {
   config: LoadedConfig;
@@ -30,10 +32,7 @@ export interface CopyTaskResult {
   durationMs: number;
 }
 
-export function resourcesOf(policy: CopyPolicy, config: LoadedConfig): Resource[] {
-  const all = [...config.resources.values()];
-  return policy.resources === '*' ? all : policy.resources.map((id) => config.resources.get(id)!).filter(Boolean);
-}
+export { resourcesOf };
 
 /**
  * One pass of every (or one) copy policy: for each resource and destination, the newest
@@ -41,6 +40,8 @@ export function resourcesOf(policy: CopyPolicy, config: LoadedConfig): Resource[
  * of an identical copy, and conflict is ledgered; nothing at a destination is replaced.
  */
 export async function runCopies(deps: CopyDeps, opts: { policy?: string } = {}): Promise<CopyTaskResult[]> {
+  // Whatever an interrupted earlier pass left half-published is finished or removed first.
+  await repairCopies(deps, opts);
   const policies = (deps.config.estate.copies ?? []).filter((p) => !opts.policy || p.name === opts.policy);
   const tasks: { policy: CopyPolicy; resource: Resource; backup: BackupRef; sha256?: string; to: string }[] = [];
   for (const policy of policies) {
@@ -134,6 +135,7 @@ async function register(deps: CopyDeps, t: { resource: Resource; backup: BackupR
       mtimeMs: Math.floor(head.mtimeMs),
       sha256: 'sha256' in outcome ? outcome.sha256 : '',
       backupTime: t.backup.time.toISOString(),
+      backupTimeSource: t.backup.timeSource,
       verifiedAt: now,
       ok: !problem,
       problem,

@@ -17,6 +17,8 @@ export interface BackupRef {
   manifest?: Manifest;
   /** Set when a manifest exists but cannot be read or is malformed. */
   manifestError?: string;
+  /** Set when the name is not a backup at all (a symbolic link): unusable, never read. */
+  refused?: string;
   /** Changes whenever the content or its manifest may have changed; keys the verdict cache. */
   fingerprint: string;
 }

@@ -1,9 +1,12 @@
 import { Worker } from 'node:worker_threads';
 
+/** What a name in a folder is, from lstat (a link is never followed): 0 a plain file, 1 a symbolic link, 2 anything else. */
+export type EntryKind = 0 | 1 | 2;
+
 export interface ScannedDir {
   names: string[];
-  /** Per name: [size, mtimeMs, isFile], or null when it vanished between readdir and stat. */
-  stats: ([number, number, boolean] | null)[];
+  /** Per name: [size, mtimeMs, kind] from lstat, or null when it vanished between readdir and lstat. */
+  stats: ([number, number, EntryKind] | null)[];
 }
 
 export type ScanResult = ScannedDir | { error: string };
@@ -13,13 +16,29 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
-parentPort.on('message', ({ id, dirs }) => {
-  const out = dirs.map((dir) => {
+// Every folder below the region root must be a real folder: a link there would lead the listing out of the region.
+const linkOnTheWay = (root, dir) => {
+  const rel = path.relative(root, dir);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return 'LINK ' + dir;
+  let at = root;
+  for (const part of rel ? rel.split(path.sep) : []) {
+    at = path.join(at, part);
+    const st = fs.lstatSync(at, { throwIfNoEntry: false });
+    if (!st) return 'ENOENT';
+    if (st.isSymbolicLink()) return 'LINK ' + at;
+    if (!st.isDirectory()) return 'ENOTDIR';
+  }
+  return undefined;
+};
+parentPort.on('message', ({ id, dirs, roots }) => {
+  const out = dirs.map((dir, i) => {
+    const bad = linkOnTheWay(roots[i], dir);
+    if (bad) return { error: bad };
     let names;
     try { names = fs.readdirSync(dir); } catch (err) { return { error: err.code || String(err) }; }
     const stats = names.map((n) => {
-      const st = fs.statSync(path.join(dir, n), { throwIfNoEntry: false });
-      return st ? [st.size, st.mtimeMs, st.isFile()] : null;
+      const st = fs.lstatSync(path.join(dir, n), { throwIfNoEntry: false });
+      return st ? [st.size, st.mtimeMs, st.isFile() ? 0 : st.isSymbolicLink() ? 1 : 2] : null;
     });
     return { names, stats };
   });
@@ -32,7 +51,7 @@ parentPort.on('message', ({ id, dirs }) => {
  * about half of going through the thread pool one call at a time, and the main thread
  * (schedules, signals) never waits on the disk.
  */
-export function createDirScanner(): { scan(dirs: string[]): Promise<ScanResult[]>; close(): Promise<void> } {
+export function createDirScanner(): { scan(dirs: string[], roots: string[]): Promise<ScanResult[]>; close(): Promise<void> } {
   let worker: Worker | undefined;
   let nextId = 0;
   const pending = new Map<number, { resolve: (r: ScanResult[]) => void; reject: (e: Error) => void }>();
@@ -52,13 +71,13 @@ export function createDirScanner(): { scan(dirs: string[]): Promise<ScanResult[]
     return w;
   };
   return {
-    scan(dirs) {
+    scan(dirs, roots) {
       worker ??= start();
       worker.ref();
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker!.postMessage({ id, dirs });
+        worker!.postMessage({ id, dirs, roots });
       });
     },
     async close() {

@@ -1,16 +1,23 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { type Resource, MANIFEST_SUFFIX } from '../../config/index.js';
-import { LifeboatError, nameTimeParser } from '../../domain/index.js';
-import { readdirFast as readdir, statIfExists } from '../../fsutil/index.js';
+import { LifeboatError, messageOf, nameTimeParser } from '../../domain/index.js';
+import { readdirFast as readdir } from '../../fsutil/index.js';
 import type { BackupCatalog, BackupRef } from '../types.js';
 import { DEFAULT_PATTERNS, globToRegExp } from './glob.js';
 import { readManifest, type ManifestRead } from './manifest-reader.js';
-import { createDirScanner, type ScanResult } from './dir-scanner.js';
+import { createDirScanner, type EntryKind, type ScanResult } from './dir-scanner.js';
+import { checkFolders, inside, LINK_REASON, realRoot } from './safe-fs.js';
 
 interface FileStat {
   size: number;
   mtimeMs: number;
-  isFile: boolean;
+  kind: EntryKind;
+}
+
+/** lstat as one promise per call (a link is described, never followed); undefined when the name is gone. */
+function lstatIfExists(file: string): Promise<FileStat | undefined> {
+  return new Promise((resolve) => fs.lstat(file, (err, st) => resolve(err ? undefined : { size: st.size, mtimeMs: st.mtimeMs, kind: st.isFile() ? 0 : st.isSymbolicLink() ? 1 : 2 })));
 }
 
 interface ManifestEntry {
@@ -20,11 +27,13 @@ interface ManifestEntry {
 
 /**
  * Backups of dump-dir resources: files in a folder of a local region. Listing costs a
- * readdir and a stat per file; manifests are re-read only when their size or mtime moves.
+ * readdir and an lstat per file; manifests are re-read only when their size or mtime moves.
+ * Nothing is followed: a folder on the way that is a link makes the listing fail, and a
+ * link named like a backup is listed as an unusable backup with the reason.
  */
 export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): BackupCatalog {
   const manifestCache = new Map<string, ManifestEntry>();
-  const refCache = new Map<string, { size: number; mtimeMs: number; manifestEntry?: ManifestEntry; ref: BackupRef }>();
+  const refCache = new Map<string, { size: number; mtimeMs: number; kind: EntryKind; manifestEntry?: ManifestEntry; ref: BackupRef }>();
   const matchers = new Map<Resource, { patterns: RegExp[]; nameTime?: (n: string) => Date | undefined }>();
 
   const matcherFor = (r: Resource) => {
@@ -41,18 +50,25 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
 
   /** Cached manifests by path, re-read only when the manifest's size or mtime moved. */
   const refreshManifests = async (files: { path: string; st: FileStat }[]) => {
-    const stale = files.filter(({ path: p, st }) => manifestCache.get(p)?.key !== `${st.size}:${st.mtimeMs}`);
+    const stale = files.filter(({ path: p, st }) => manifestCache.get(p)?.key !== `${st.size}:${st.mtimeMs}:${st.kind}`);
     await Promise.all(
       stale.map(async ({ path: p, st }) => {
-        manifestCache.set(p, { key: `${st.size}:${st.mtimeMs}`, read: await readManifest(p) });
+        const read: ManifestRead = st.kind === 0 ? await readManifest(p) : { error: `manifest ${path.basename(p)} ${st.kind === 1 ? 'is a symbolic link' : 'is not a plain file'}: not read` };
+        manifestCache.set(p, { key: `${st.size}:${st.mtimeMs}:${st.kind}`, read });
       }),
     );
   };
 
-  const dirOf = (resource: Resource, region: string) => {
-    const root = regionRoots.get(region);
-    if (!root) throw new LifeboatError('CONFIG_INVALID', `resource ${resource.id}: region ${region} is not a local region`);
-    return path.resolve(root, resource.path);
+  /** The region's root (its own links resolved once) and the resource's folder inside it. */
+  const dirOf = async (resource: Resource, region: string) => {
+    const configured = regionRoots.get(region);
+    if (!configured) throw new LifeboatError('CONFIG_INVALID', `resource ${resource.id}: region ${region} is not a local region`);
+    const root = await realRoot(configured);
+    try {
+      return { root, dir: inside(root, resource.path, { allowRoot: true }) };
+    } catch (err) {
+      throw new LifeboatError('CONFIG_INVALID', `resource ${resource.id}: path ${resource.path}: ${messageOf(err)}`);
+    }
   };
   let scanner: ReturnType<typeof createDirScanner> | undefined;
   const prefetched = new Map<string, ScanResult>();
@@ -61,20 +77,27 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
   const PREFETCH_TTL_MS = 60_000;
 
   /** The names in a folder and the stats lifeboat needs: from a sweep's prefetch when there is one, else read now. */
-  const readDir = async (dir: string, resource: Resource): Promise<{ names: string[]; statOf: Map<string, FileStat | undefined> } | undefined> => {
+  const readDir = async ({ root, dir }: { root: string; dir: string }, resource: Resource): Promise<{ names: string[]; statOf: Map<string, FileStat | undefined> } | undefined> => {
     const scanned = Date.now() - prefetchedAt < PREFETCH_TTL_MS ? prefetched.get(dir) : undefined;
     prefetched.delete(dir);
     if (scanned) {
       if ('error' in scanned) {
         if (scanned.error === 'ENOENT') return undefined;
+        if (scanned.error.startsWith('LINK ')) throw new LifeboatError('REGION_UNREACHABLE', `cannot list ${dir}: ${scanned.error.slice(5)} is a symbolic link: lifeboat never follows links in a region`, { retryable: false });
         throw new LifeboatError('REGION_UNREACHABLE', `cannot list ${dir}: ${scanned.error}`);
       }
       const statOf = new Map<string, FileStat | undefined>();
       scanned.names.forEach((n, i) => {
         const st = scanned.stats[i];
-        statOf.set(n, st ? { size: st[0], mtimeMs: st[1], isFile: st[2] } : undefined);
+        statOf.set(n, st ? { size: st[0], mtimeMs: st[1], kind: st[2] } : undefined);
       });
       return { names: scanned.names, statOf };
+    }
+    try {
+      if (!(await checkFolders(root, dir))) return undefined;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw new LifeboatError('REGION_UNREACHABLE', `cannot list ${dir}: ${messageOf(err)}`, { cause: err, retryable: false });
     }
     let names: string[];
     try {
@@ -90,8 +113,8 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
     // One batch of stats for the folder (candidates and their manifests); a file removed
     // since the readdir simply drops out.
     const toStat = [...candidates, ...candidates.filter((n) => present.has(n + MANIFEST_SUFFIX)).map((n) => n + MANIFEST_SUFFIX)];
-    const stats = await Promise.all(toStat.map((n) => statIfExists(path.join(dir, n))));
-    return { names, statOf: new Map(toStat.map((n, i) => [n, stats[i] && { size: stats[i]!.size, mtimeMs: stats[i]!.mtimeMs, isFile: stats[i]!.isFile() }])) };
+    const stats = await Promise.all(toStat.map((n) => lstatIfExists(path.join(dir, n))));
+    return { names, statOf: new Map(toStat.map((n, i) => [n, stats[i]])) };
   };
 
   return {
@@ -99,16 +122,22 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
       if (Date.now() - prefetchedAt >= PREFETCH_TTL_MS) prefetched.clear();
       prefetchedAt = Date.now();
       scanner ??= createDirScanner();
-      const dirs = [...new Set(resources.map((r) => dirOf(r, region ?? r.region)))];
+      const byDir = new Map<string, string>();
+      for (const r of resources) {
+        const at = await dirOf(r, region ?? r.region).catch(() => undefined);
+        if (at) byDir.set(at.dir, at.root);
+      }
+      const dirs = [...byDir.keys()];
       for (let i = 0; i < dirs.length; i += 2000) {
         const chunk = dirs.slice(i, i + 2000);
-        const results = await scanner.scan(chunk);
+        const results = await scanner.scan(chunk, chunk.map((d) => byDir.get(d)!));
         chunk.forEach((d, k) => prefetched.set(d, results[k]!));
       }
     },
     async list(resource, region = resource.region) {
-      const dir = dirOf(resource, region);
-      const listing = await readDir(dir, resource);
+      const at = await dirOf(resource, region);
+      const { dir } = at;
+      const listing = await readDir(at, resource);
       if (!listing) return [];
       const { names, statOf } = listing;
       const { patterns, nameTime } = matcherFor(resource);
@@ -120,17 +149,19 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
       const refs: BackupRef[] = [];
       for (const name of candidates) {
         const st = statOf.get(name);
-        if (!st?.isFile) continue;
+        // A folder named like a backup is not one; a link is listed, as unusable, so nobody mistakes it for a backup.
+        if (!st || st.kind === 2) continue;
         const location = path.join(dir, name);
-        const m = statOf.get(name + MANIFEST_SUFFIX) ? manifestCache.get(location + MANIFEST_SUFFIX) : undefined;
+        const m = st.kind === 0 && statOf.get(name + MANIFEST_SUFFIX) ? manifestCache.get(location + MANIFEST_SUFFIX) : undefined;
         // Unchanged since the last listing: hand back the same object, so a repeated sweep allocates next to nothing.
         const prev = refCache.get(location);
-        if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs && prev.manifestEntry === m && prev.ref.resourceId === resource.id && prev.ref.region === region) {
+        if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs && prev.kind === st.kind && prev.manifestEntry === m && prev.ref.resourceId === resource.id && prev.ref.region === region) {
           refs.push(prev.ref);
           continue;
         }
         const manifest = m?.read.manifest;
         const fromName = nameTime?.(name);
+        const refused = st.kind === 1 ? LINK_REASON : undefined;
         const [time, timeSource] = manifest?.consistentPoint
           ? [new Date(manifest.consistentPoint), 'manifest' as const]
           : fromName
@@ -147,9 +178,10 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
           timeSource,
           manifest,
           manifestError: m?.read.error,
-          fingerprint: `${st.size}:${st.mtimeMs}:${m?.key ?? '-'}`,
+          refused,
+          fingerprint: `${st.size}:${st.mtimeMs}:${st.kind}:${m?.key ?? '-'}`,
         };
-        refCache.set(location, { size: st.size, mtimeMs: st.mtimeMs, manifestEntry: m, ref });
+        refCache.set(location, { size: st.size, mtimeMs: st.mtimeMs, kind: st.kind, manifestEntry: m, ref });
         refs.push(ref);
       }
       return refs.sort((a, b) => b.time.getTime() - a.time.getTime() || (a.name < b.name ? 1 : -1));

@@ -1,33 +1,62 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { Readable, Writable } from 'node:stream';
+import { constants as C } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzip } from 'node:zlib';
-import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const gunzipAsync = promisify(gunzip);
-import type { Clock } from '../../domain/index.js';
+import { LifeboatError, messageOf, type Clock } from '../../domain/index.js';
 import type { BackupInspector, Verdict } from '../types.js';
+import { openNoFollow } from './safe-fs.js';
+
+export interface InspectorOptions {
+  /** Awaited for every chunk read: a scrub's rate limit. */
+  pace?: (bytes: number, signal?: AbortSignal) => Promise<void>;
+}
 
 const PGDMP_MAGIC = Buffer.from('PGDMP');
 
 /**
  * Decides usability of a local backup file in one streaming pass: sha256 of the bytes,
  * and for gzip files a full decompression so a truncated or corrupt archive is caught.
+ * The file is opened without following links; a link is unusable and never read.
  */
-export function createFileInspector(clock: Clock): BackupInspector {
+export function createFileInspector(clock: Clock, opts: InspectorOptions = {}): BackupInspector {
   return {
     async inspect(backup, signal) {
       const checkedAt = clock.now().toISOString();
       const verdict = (usable: boolean, bytesRead: number, reason?: string, sha256?: string): Verdict => ({ usable, reason, bytesRead, sha256, checkedAt });
+      if (backup.refused) return verdict(false, 0, backup.refused);
       if (backup.size === 0) return verdict(false, 0, 'empty file (0 bytes)');
       if (backup.manifestError) return verdict(false, 0, backup.manifestError);
       const m = backup.manifest;
+      if (m?.file !== undefined && m.file !== backup.name) return verdict(false, 0, `manifest describes ${m.file}, not ${backup.name} (it sits beside the wrong file)`);
       if (m?.size !== undefined && m.size !== backup.size) return verdict(false, 0, `size ${backup.size} bytes differs from the manifest's ${m.size}`);
 
+      let fh: FileHandle;
+      try {
+        fh = await openNoFollow(backup.location, C.O_RDONLY);
+      } catch (err) {
+        if (err instanceof LifeboatError) return verdict(false, 0, messageOf(err));
+        throw err;
+      }
+      const st = await fh.stat().catch(async (err) => {
+        await fh.close();
+        throw err;
+      });
+      if (!st.isFile()) {
+        await fh.close();
+        return verdict(false, 0, 'not a plain file');
+      }
+      if (st.size !== backup.size) {
+        await fh.close();
+        return verdict(false, 0, `changed while being checked: ${st.size} bytes now, ${backup.size} when listed`);
+      }
+
       if (backup.size <= SMALL_FILE) {
-        const small = await inspectSmall(backup.location, isGzip(backup.name));
+        const small = await inspectSmall(fh, isGzip(backup.name), opts.pace, signal);
         if (small.gzipError) return verdict(false, small.bytesRead, `gzip does not decompress to its end (${small.gzipError})`);
         return finish(small.sha256, small.bytesRead, small.head);
       }
@@ -36,16 +65,20 @@ export function createFileInspector(clock: Clock): BackupInspector {
       let bytesRead = 0;
       let head: Buffer | undefined;
       const gzip = isGzip(backup.name);
-      const source = createReadStream(backup.location, { highWaterMark: 1 << 20 });
-      source.on('data', (chunk) => {
-        const buf = chunk as Buffer;
-        if (!head) head = buf.subarray(0, 8);
-        hash.update(buf);
-        bytesRead += buf.length;
+      const source = fh.createReadStream({ highWaterMark: 1 << 20 });
+      const pace = opts.pace;
+      const tap = new Transform({
+        transform(chunk: Buffer, _e, cb) {
+          if (!head) head = chunk.subarray(0, 8);
+          hash.update(chunk);
+          bytesRead += chunk.length;
+          if (pace) pace(chunk.length, signal).then(() => cb(null, chunk), cb);
+          else cb(null, chunk);
+        },
       });
       try {
-        if (gzip) await pipeline(source, createGunzip({ chunkSize: 1 << 16 }), discard(), { signal });
-        else await pipeline(source, discard(), { signal });
+        if (gzip) await pipeline(source, tap, createGunzip({ chunkSize: 1 << 16 }), discard(), { signal });
+        else await pipeline(source, tap, discard(), { signal });
       } catch (err) {
         if (signal?.aborted) throw err;
         const code = (err as NodeJS.ErrnoException).code;
@@ -72,8 +105,14 @@ const SMALL_FILE = 1 << 20;
 /** Decompressed output allowed in memory for a small file; past it, the streaming path decides. */
 const SMALL_INFLATED_LIMIT = 64 << 20;
 
-async function inspectSmall(file: string, gzip: boolean): Promise<{ sha256: string; bytesRead: number; head: Buffer; gzipError?: string }> {
-  const buf = await readFile(file);
+async function inspectSmall(fh: FileHandle, gzip: boolean, pace?: InspectorOptions['pace'], signal?: AbortSignal): Promise<{ sha256: string; bytesRead: number; head: Buffer; gzipError?: string }> {
+  let buf: Buffer;
+  try {
+    buf = await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+  await pace?.(buf.length, signal);
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const result = { sha256, bytesRead: buf.length, head: buf.subarray(0, 8) };
   if (!gzip) return result;
