@@ -1,18 +1,23 @@
 import { loadConfig } from '../config/index.js';
-import { createFsLedger } from '../ledger/index.js';
+import { createDirWitness, createFsLedger, createVerifier, parsePublicKey, type SealChecks, type VerifyReport } from '../ledger/index.js';
 import { EXIT, type CliContext } from './context.js';
 
-/** lifeboat ledger verify: exit 0 when the chain is intact, 1 naming every problem by position. */
-export async function ledgerVerifyCommand(ctx: CliContext, opts: { json?: boolean; dir?: string }): Promise<number> {
-  let report;
+/**
+ * lifeboat ledger verify: exit 0 when the chain, the signatures and the seals agree, 1 naming
+ * every problem by position. It always says what it checked: records, signatures, the head
+ * seal and the witness, and what it could not check.
+ */
+export async function ledgerVerifyCommand(ctx: CliContext, opts: { json?: boolean; dir?: string; publicKey?: string; witness?: string }): Promise<number> {
+  let report: VerifyReport;
   let where: string;
   if (opts.dir) {
     where = opts.dir;
-    report = await createFsLedger({ dir: opts.dir, clock: ctx.clock, logger: ctx.logger }).verify();
+    const sealing = { verifier: opts.publicKey ? createVerifier(parsePublicKey(opts.publicKey)) : undefined, witness: opts.witness ? createDirWitness(opts.witness) : undefined };
+    report = await createFsLedger({ dir: opts.dir, clock: ctx.clock, logger: ctx.logger, sealing }).verify();
   } else {
     const config = await loadConfig(ctx.configPath);
     const rt = await ctx.openRuntime(config);
-    where = config.estate.ledger?.backend === 'redis' ? 'redis' : config.ledgerDir;
+    where = config.estate.ledger?.backend === 'redis' ? `redis ${config.estate.ledger.key ?? 'lifeboat:ledger'}` : config.ledgerDir;
     try {
       report = await rt.ledger.verify();
     } finally {
@@ -20,11 +25,41 @@ export async function ledgerVerifyCommand(ctx: CliContext, opts: { json?: boolea
     }
   }
   if (opts.json) ctx.out(JSON.stringify({ ledger: where, ...report }, null, 2));
-  else {
-    const lines = report.ok
-      ? [`ledger ok: ${report.records} records, head #${report.headSeq} ${report.headHash}`]
-      : [`ledger BROKEN: ${report.problems.length} problem(s) in ${report.records} records`, ...report.problems.map((p) => `  line ${p.position}: ${p.kind}: ${p.message}`)];
-    ctx.out([...lines, ...report.notes.map((n) => `  note: ${n}`)].join('\n'));
-  }
+  else ctx.out(renderReport(where, report));
   return report.ok ? EXIT.ok : EXIT.targetFailed;
+}
+
+export function renderReport(where: string, report: VerifyReport): string {
+  const head = report.ok
+    ? report.records
+      ? `ledger ok: ${report.records} records, head #${report.headSeq} ${report.headHash}`
+      : `ledger empty: no records in ${where}, and nothing says any were written`
+    : `ledger BROKEN: ${report.problems.length} problem(s) in ${report.records} records (${where})`;
+  return [
+    head,
+    ...checkedLines(report),
+    ...report.problems.map((p) => `  line ${p.position}: ${p.kind}: ${p.message}`),
+    ...report.notes.map((n) => `  note: ${n}`),
+  ].join('\n');
+}
+
+function checkedLines(report: VerifyReport): string[] {
+  const c: SealChecks | undefined = report.checked;
+  const lines = [`  records:    ${report.records} read, each hash and link checked`];
+  if (!c) return lines;
+  const s = c.signatures;
+  lines.push(
+    `  signatures: ${
+      s.key
+        ? s.signed
+          ? `${s.valid} of ${s.signed} signed record(s) verify against key ${s.key}${s.unsigned ? `; ${s.unsigned} unsigned` : ''}`
+          : `status unsigned: no record is signed (key ${s.key} is configured)`
+        : `not checked: no ledger.publicKey configured (${s.signed} signed, ${s.unsigned} unsigned)`
+    }`,
+  );
+  const seal = (x: { state: string; seq?: number; at?: string; signature?: string }) =>
+    x.state === 'present' ? `#${x.seq}${x.at ? ` sealed ${x.at}` : ''}, ${x.signature === 'not-checked' ? 'signature not checked' : x.signature}` : x.state;
+  lines.push(`  head seal:  ${seal(c.head)}`);
+  lines.push(`  witness:    ${c.witness.state === 'none' ? 'none configured: a cut or emptied ledger with a deleted head cannot be told from a new one' : `${c.witness.where}: ${seal(c.witness)}`}`);
+  return lines;
 }

@@ -11,6 +11,8 @@ export const ErrorCodes = {
   REGION_UNREACHABLE: { exit: 3, retryable: true },
   LEDGER_IO: { exit: 3, retryable: true },
   LEDGER_LOCKED: { exit: 3, retryable: true },
+  /** The ledger is behind or apart from its head or witness: nothing is appended until someone looks (ledger verify). */
+  LEDGER_TAMPERED: { exit: 3, retryable: false },
   DATABASE_UNREACHABLE: { exit: 3, retryable: true },
   DUMP_UNPARSEABLE: { exit: 2, retryable: false },
   /** A dump that is empty, cut short or missing tables, refused as the source of a manifest. */

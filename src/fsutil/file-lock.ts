@@ -1,54 +1,129 @@
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { link, lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LifeboatError } from '../domain/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Tells this process apart from an earlier one that had the same pid (a restarted container). */
+const PROCESS_TOKEN = randomBytes(6).toString('hex');
+
 /**
- * An exclusive lock between processes, as a file created with O_EXCL. A lock left by
- * a dead process on this host, or older than staleMs anywhere, is broken.
+ * An exclusive lock between processes, as a file that appears with its owner already in
+ * it: the owner is written to a private temp file, which link() then gives the lock's
+ * name (link fails if the name exists, like O_EXCL). A lock therefore never exists
+ * empty, whatever moment its writer is killed at.
+ *
+ * A lock is broken at once when it names no owner (left by an older version) or an owner
+ * on this host that is dead; a lock from another host, whose owner cannot be asked, is
+ * broken when older than staleMs.
  */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, opts: { timeoutMs?: number; staleMs?: number } = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const staleMs = opts.staleMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
-  const owner = `${hostname()} ${process.pid}`;
+  let held: number;
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fh = await open(lockPath, 'wx');
-      await fh.writeFile(owner);
-      await fh.close();
+    const ino = await tryCreate(lockPath);
+    if (ino !== undefined) {
+      held = ino;
       break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (await isStale(lockPath, staleMs)) {
-        await rm(lockPath, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new LifeboatError('LEDGER_LOCKED', `could not lock ${lockPath} within ${timeoutMs} ms (held by ${await readFile(lockPath, 'utf8').catch(() => '?')})`);
-      await sleep(Math.min(5 + attempt * 5, 50) + Math.random() * 10);
     }
+    const judged = await judge(lockPath, staleMs);
+    if (judged.stale) {
+      await breakLock(lockPath, judged.ino);
+      continue;
+    }
+    if (Date.now() > deadline) throw new LifeboatError('LEDGER_LOCKED', `could not lock ${lockPath} within ${timeoutMs} ms (held by ${judged.owner || '?'})`);
+    await sleep(Math.min(5 + attempt * 5, 50) + Math.random() * 10);
   }
   try {
     return await fn();
   } finally {
-    await rm(lockPath, { force: true });
+    // Only our own lock: if it was (wrongly) broken and taken by another, leave theirs alone.
+    const st = await lstat(lockPath).catch(() => undefined);
+    if (st?.ino === held) await rm(lockPath, { force: true });
   }
 }
 
-async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
+/** The lock's inode when this call created it; undefined when another holds it. */
+async function tryCreate(lockPath: string): Promise<number | undefined> {
+  const tmp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, ownerLine(), { flag: 'wx' });
   try {
-    const [content, st] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
-    const [host, pidText] = content.split(' ');
-    if (host === hostname() && pidText) {
-      try {
-        process.kill(Number(pidText), 0);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
-      }
-    }
-    return Date.now() - st.mtimeMs > staleMs;
-  } catch {
-    return false;
+    await link(tmp, lockPath);
+    return (await lstat(lockPath)).ino;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw err;
+  } finally {
+    await rm(tmp, { force: true });
   }
+}
+
+function ownerLine(): string {
+  return `${hostname()} ${process.pid} ${PROCESS_TOKEN} ${startTimeOf(process.pid) ?? '-'}`;
+}
+
+/** Linux start time of a process (clock ticks since boot): a reused pid has another. */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), counted from field 3.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+interface Judgement {
+  stale: boolean;
+  owner: string;
+  ino?: number;
+}
+
+async function judge(lockPath: string, staleMs: number): Promise<Judgement> {
+  let content: string;
+  let st;
+  try {
+    st = await lstat(lockPath);
+    content = (await readFile(lockPath, 'utf8')).trim();
+  } catch {
+    // Gone between our attempt and now: simply try again.
+    return { stale: false, owner: '' };
+  }
+  if (!content) return { stale: true, owner: '', ino: st.ino };
+  const [host, pidText, token, start] = content.split(' ');
+  const pid = Number(pidText);
+  if (host === hostname() && Number.isSafeInteger(pid) && pid > 0) return { stale: !ownerAlive(pid, token, start), owner: content, ino: st.ino };
+  return { stale: Date.now() - st.mtimeMs > staleMs, owner: content, ino: st.ino };
+}
+
+function ownerAlive(pid: number, token: string | undefined, start: string | undefined): boolean {
+  if (pid === process.pid) return token === undefined || token === PROCESS_TOKEN;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  const now = start && start !== '-' ? startTimeOf(pid) : undefined;
+  return !(now !== undefined && now !== start);
+}
+
+/**
+ * Removes the lock judged stale, and only that one: it is renamed aside first, and if
+ * what was renamed is not the file judged (another waiter broke it and a new owner took
+ * the name meanwhile), it is put back.
+ */
+async function breakLock(lockPath: string, ino: number | undefined): Promise<void> {
+  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.broken`;
+  try {
+    await rename(lockPath, aside);
+  } catch {
+    return;
+  }
+  const st = await lstat(aside).catch(() => undefined);
+  if (st && st.ino !== ino) await link(aside, lockPath).catch(() => undefined);
+  await rm(aside, { force: true });
 }

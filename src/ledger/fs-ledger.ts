@@ -4,8 +4,11 @@ import { type Clock, LifeboatError, type Logger } from '../domain/index.js';
 import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
 import type { Ledger, VerifyReport } from './ledger.js';
 import { serialAppends } from './serial-appends.js';
-import { GENESIS_HASH, hashRecord, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
-import { verifyChain, type HeadAnchor } from './verify-chain.js';
+import { GENESIS_HASH, hashRecord, parseRecordLine, recordLine, recordMessage, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
+import { makeSeal, parseSeal, type Seal } from './seal.js';
+import { guardTail, signerFor, type SealingOptions } from './sealing.js';
+import type { LedgerSigner } from './signing.js';
+import { verifySealed } from './verify-sealed.js';
 
 const TAIL_CHUNK = 64 * 1024;
 
@@ -13,13 +16,16 @@ export interface FsLedgerOptions {
   dir: string;
   clock: Clock;
   logger: Logger;
+  /** Signing key, public key and witness; without them, the plain hash chain. */
+  sealing?: SealingOptions;
 }
 
 /**
  * Filesystem ledger: one JSON line per record in ledger.jsonl, fsynced before append
  * returns. Appends take a lock file, so several processes on one host (or one NFS
- * mount) share a single chain. head.json keeps the last acknowledged record so a cut
- * tail shows up in verify.
+ * mount) share a single chain. head.json keeps the seal of the last acknowledged record
+ * so a cut tail shows up in verify; the witness keeps the same seal somewhere else, so
+ * deleting both the tail and head.json shows up too.
  */
 export function createFsLedger(opts: FsLedgerOptions): Ledger {
   const file = path.join(opts.dir, 'ledger.jsonl');
@@ -29,30 +35,44 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
 
   const appendLocked = async (entries: readonly LedgerEntry[]): Promise<LedgerRecord[]> => {
     if (!entries.length) return [];
+    const signer = signerFor(opts.sealing);
     await mkdir(opts.dir, { recursive: true });
     return withFileLock(lockFile, async () => {
       const tail = await readTail(file);
       let last = tail.last;
-      if (tail.torn) last = await setAsideTorn(tail.torn, tail.tornOffset, last);
+      const completed = tail.torn ? completable(tail.torn, last) : undefined;
+      await guardTail(opts.dir, completed ?? last, await readHead(headFile), opts.sealing?.witness);
+      if (tail.torn) last = await setAsideTorn(tail.torn, tail.tornOffset, last, completed, signer);
       const at = opts.clock.now();
       const sealed: LedgerRecord[] = [];
       for (const entry of entries) {
-        last = sealRecord(entry, (last?.seq ?? 0) + 1, at, last?.hash ?? GENESIS_HASH);
+        last = sealRecord(entry, (last?.seq ?? 0) + 1, at, last?.hash ?? GENESIS_HASH, signer);
         sealed.push(last);
       }
       await appendDurably(file, sealed.map(recordLine).join(''));
-      await writeHead({ seq: last!.seq, hash: last!.hash });
+      // Head, then witness: a crash between them leaves the witness behind, never ahead.
+      const seal = makeSeal(last!, at, signer);
+      await writeHead(seal);
+      await opts.sealing?.witness?.advance(seal);
       return sealed;
     });
   };
 
+  /** A torn tail that is a whole, valid next record whose newline was cut. */
+  const completable = (fragment: Buffer, last: LedgerRecord | undefined): LedgerRecord | undefined => {
+    const c = parseRecordLine(fragment.toString('utf8'));
+    const whole = c && hashRecord(c) === c.hash && c.seq === (last?.seq ?? 0) + 1 && c.prev === (last?.hash ?? GENESIS_HASH);
+    // With a key, only a record that this key signed is taken in; anything else is set aside (and that is recorded).
+    const v = opts.sealing?.verifier;
+    return whole && (!v || (c.sig && c.kid === v.kid && v.verify(recordMessage(c.hash), c.sig))) ? c : undefined;
+  };
+
   /** A crash mid-write leaves a partial last line: keep it whole if it is a valid next record, else move it aside and say so. */
-  const setAsideTorn = async (fragment: Buffer, offset: number, last: LedgerRecord | undefined): Promise<LedgerRecord | undefined> => {
-    const candidate = parseRecordLine(fragment.toString('utf8'));
+  const setAsideTorn = async (fragment: Buffer, offset: number, last: LedgerRecord | undefined, candidate: LedgerRecord | undefined, signer: LedgerSigner | undefined): Promise<LedgerRecord | undefined> => {
     const fh = await open(file, 'r+');
     const aside = path.join(tornDir, `after-${last?.seq ?? 0}-${opts.clock.now().toISOString().replace(/[:.]/g, '')}.fragment`);
     try {
-      if (candidate && hashRecord(candidate) === candidate.hash && candidate.seq === (last?.seq ?? 0) + 1 && candidate.prev === (last?.hash ?? GENESIS_HASH)) {
+      if (candidate) {
         await fh.write('\n', offset + fragment.length);
         await fh.sync();
         opts.logger.warn({ seq: candidate.seq }, 'ledger: completed a last record whose newline was cut by a crash');
@@ -71,12 +91,13 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
       (last?.seq ?? 0) + 1,
       opts.clock.now(),
       last?.hash ?? GENESIS_HASH,
+      signer,
     );
     await appendDurably(file, recordLine(noted));
     return noted;
   };
 
-  const writeHead = (head: HeadAnchor) => writeFileAtomic(headFile, JSON.stringify(head), { durable: true });
+  const writeHead = (seal: Seal) => writeFileAtomic(headFile, JSON.stringify(seal), { durable: true });
 
   const serial = serialAppends(appendLocked);
   return {
@@ -100,10 +121,10 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
         const torn = collected.pop()!;
         notes.push(`line ${torn.position} is a torn record from an interrupted append; the next append sets it aside`);
       }
-      const report = verifyChain(collected, await readHead(headFile));
+      const report = await verifySealed(collected, await readHead(headFile), opts.sealing, headFile);
       const tornFiles = await readdirSafe(tornDir);
       if (tornFiles.length) notes.push(`${tornFiles.length} torn fragment(s) were set aside in ${tornDir}`);
-      return { ...report, notes };
+      return { ...report, notes: [...notes, ...report.notes] };
     },
     close: serial.drain,
   };
@@ -191,10 +212,10 @@ async function* lines(file: string): AsyncGenerator<{ position: number; text: st
   }
 }
 
-async function readHead(headFile: string): Promise<HeadAnchor | undefined> {
+/** The head seal; undefined when missing or not a seal (verify then reports it missing). */
+async function readHead(headFile: string): Promise<Seal | undefined> {
   try {
-    const v = JSON.parse(await readFile(headFile, 'utf8')) as HeadAnchor;
-    return Number.isSafeInteger(v.seq) && typeof v.hash === 'string' ? v : undefined;
+    return parseSeal(await readFile(headFile, 'utf8'));
   } catch {
     return undefined;
   }

@@ -1,5 +1,10 @@
-export type { Ledger, VerifyReport, VerifyProblem, ProblemKind } from './ledger.js';
+export type { Ledger, VerifyReport, VerifyProblem, ProblemKind, SealChecks, SealSummary } from './ledger.js';
 export type { LedgerEntry, LedgerRecord } from './record.js';
 export { createFsLedger, type FsLedgerOptions } from './fs-ledger.js';
 export { verifyChain } from './verify-chain.js';
-export { createRedisLedger, type RedisLedgerOptions } from './redis-ledger.js';
+export { createRedisLedger, closeRedis, type RedisLedgerOptions } from './redis-ledger.js';
+export type { Seal } from './seal.js';
+export type { SealingOptions } from './sealing.js';
+export { createSigner, createVerifier, generateLedgerKeyPair, keyIdOf, parsePrivateKey, parsePublicKey, type LedgerSigner, type LedgerVerifier } from './signing.js';
+export { createDirWitness, WITNESS_FILE, type Witness } from './witness.js';
+export { createRedisWitness } from './redis-witness.js';

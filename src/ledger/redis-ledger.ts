@@ -3,7 +3,9 @@ import { LifeboatError, type Clock, type Logger } from '../domain/index.js';
 import type { Ledger, VerifyReport } from './ledger.js';
 import { serialAppends } from './serial-appends.js';
 import { GENESIS_HASH, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
-import { verifyChain, type HeadAnchor } from './verify-chain.js';
+import { makeSeal, parseSeal, type Seal } from './seal.js';
+import { guardTail, signerFor, type SealingOptions } from './sealing.js';
+import { verifySealed } from './verify-sealed.js';
 
 export interface RedisLedgerOptions {
   redis: Redis;
@@ -11,9 +13,12 @@ export interface RedisLedgerOptions {
   key: string;
   clock: Clock;
   logger: Logger;
+  /** Signing key, public key and witness; without them, the plain hash chain. */
+  sealing?: SealingOptions;
 }
 
 const PAGE = 1000;
+const READ_TAIL = `return { redis.call('GET', KEYS[1]), redis.call('LLEN', KEYS[2]) }`;
 
 /**
  * A ledger shared by workers on any number of machines. Appends are optimistic: WATCH the
@@ -24,35 +29,47 @@ const PAGE = 1000;
 export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
   const listKey = `${opts.key}:records`;
   const headKey = `${opts.key}:head`;
-  // WATCH belongs to a connection: this one is used for nothing else.
-  const conn = opts.redis.duplicate();
+  // WATCH belongs to a connection: this one is used for nothing else, and connects on first use.
+  const conn = opts.redis.duplicate({ lazyConnect: true });
 
-  const readHead = async (): Promise<HeadAnchor | undefined> => {
-    const raw = await conn.get(headKey);
-    return raw ? (JSON.parse(raw) as HeadAnchor) : undefined;
-  };
+  const readHead = async (): Promise<Seal | undefined> => parseSeal(await conn.get(headKey));
 
   const appendNow = async (entries: readonly LedgerEntry[]): Promise<LedgerRecord[]> => {
     if (!entries.length) return [];
+    const signer = signerFor(opts.sealing);
     for (let attempt = 0; attempt < 100; attempt++) {
       await conn.watch(headKey);
-      const head = await readHead();
+      // Head and length read in one step: a writer between two reads would look like a cut.
+      const [rawHead, length] = (await conn.eval(READ_TAIL, 2, headKey, listKey)) as [string | null, number];
+      const head = parseSeal(rawHead);
+      if (length !== (head?.seq ?? 0)) {
+        await conn.unwatch();
+        throw new LifeboatError('LEDGER_TAMPERED', `the Redis ledger ${listKey} holds ${length} records but its head says #${head?.seq ?? 0}: they always move together. Nothing is appended; run lifeboat ledger verify`);
+      }
+      await guardTail(opts.key, head, undefined, opts.sealing?.witness).catch(async (err: unknown) => {
+        await conn.unwatch();
+        throw err;
+      });
       const at = opts.clock.now();
       const sealed: LedgerRecord[] = [];
       let seq = head?.seq ?? 0;
       let prev = head?.hash ?? GENESIS_HASH;
       for (const entry of entries) {
-        const r = sealRecord(entry, ++seq, at, prev);
+        const r = sealRecord(entry, ++seq, at, prev, signer);
         sealed.push(r);
         prev = r.hash;
       }
       const last = sealed[sealed.length - 1]!;
+      const seal = makeSeal(last, at, signer);
       const result = await conn
         .multi()
         .rpush(listKey, ...sealed.map((r) => recordLine(r).trimEnd()))
-        .set(headKey, JSON.stringify({ seq: last.seq, hash: last.hash }))
+        .set(headKey, JSON.stringify(seal))
         .exec();
-      if (result) return sealed;
+      if (result) {
+        await opts.sealing?.witness?.advance(seal);
+        return sealed;
+      }
       await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
     }
     throw new LifeboatError('LEDGER_LOCKED', 'could not append to the Redis ledger: 100 conflicting appends in a row');
@@ -79,11 +96,20 @@ export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
     async verify(): Promise<VerifyReport> {
       const collected: { position: number; text: string }[] = [];
       for await (const l of lines()) collected.push(l);
-      return verifyChain(collected, await readHead());
+      return verifySealed(collected, await readHead(), opts.sealing, `redis key ${headKey}`);
     },
     async close() {
       await serial.drain();
-      await conn.quit().catch(() => undefined);
+      await closeRedis(conn);
     },
   };
+}
+
+/** Quits a connection; one that never connected (lazy) is just dropped, not connected to say goodbye. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'wait' || redis.status === 'end') {
+    redis.disconnect();
+    return;
+  }
+  await redis.quit().catch(() => redis.disconnect());
 }

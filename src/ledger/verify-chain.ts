@@ -1,4 +1,4 @@
-import { GENESIS_HASH, hashRecord, parseRecordLine } from './record.js';
+import { GENESIS_HASH, hashRecord, parseRecordLine, type LedgerRecord } from './record.js';
 import type { VerifyProblem, VerifyReport } from './ledger.js';
 
 interface Seen {
@@ -20,7 +20,7 @@ export interface HeadAnchor {
  * catches an edit; sequence numbers tell a deletion, an insertion and a reordering apart;
  * the prev links catch a record swapped for a forged one that kept its number.
  */
-export function verifyChain(lines: Iterable<{ position: number; text: string }>, head?: HeadAnchor): VerifyReport {
+export function verifyChain(lines: Iterable<{ position: number; text: string }>, head?: HeadAnchor, onRecord?: (r: LedgerRecord, position: number) => void): VerifyReport {
   const problems: VerifyProblem[] = [];
   const seen: Seen[] = [];
   for (const { position, text } of lines) {
@@ -29,6 +29,7 @@ export function verifyChain(lines: Iterable<{ position: number; text: string }>,
       problems.push({ kind: 'unreadable', position, message: `line ${position} is not a ledger record` });
       continue;
     }
+    onRecord?.(r, position);
     const selfOk = hashRecord(r) === r.hash;
     if (!selfOk) problems.push({ kind: 'edited', position, seq: r.seq, message: `record #${r.seq} at line ${position} was edited: its content no longer matches its hash` });
     seen.push({ position, seq: r.seq, hash: r.hash, prev: r.prev, selfOk });

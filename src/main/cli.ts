@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { errorJson, jsonText, wantsJson, schedulerCommand, statusCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
+import { errorJson, jsonText, wantsJson, schedulerCommand, statusCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerKeygenCommand, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
 import { ConfigError } from '../config/index.js';
 import { exitCodeOf, LifeboatError, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { createRuntime } from './runtime.js';
+import type { Runtime } from '../jobs/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -21,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   let exit = 0;
+  // Every command closes what it opened; one that does not still lets the process end, as its runtime is closed here.
+  const opened = new Set<Runtime>();
   const program = new Command('lifeboat')
     .description('Backup freshness, cold copies and scored restore drills, with an evidence ledger')
     .version(VERSION)
@@ -43,7 +46,15 @@ async function main(argv: string[]): Promise<number> {
       },
       signal: abort.signal,
       env: process.env,
-      openRuntime: (config) => createRuntime(config, { clock: systemClock, logger, env: process.env }),
+      openRuntime: async (config) => {
+        const rt = await createRuntime(config, { clock: systemClock, logger, env: process.env });
+        const tracked: Runtime = { ...rt, close: async () => {
+          opened.delete(tracked);
+          await rt.close();
+        } };
+        opened.add(tracked);
+        return tracked;
+      },
     };
   };
 
@@ -221,8 +232,19 @@ async function main(argv: string[]): Promise<number> {
     .description('check every record and the chain; exit 0 intact, 1 naming each problem')
     .option('--json', 'machine-readable output')
     .option('--dir <dir>', 'ledger folder (default: from the estate)')
+    .option('--public-key <key>', 'with --dir: check signatures against this ed25519 public key (base64)')
+    .option('--witness <dir>', 'with --dir: compare with the seal in this witness folder')
     .action(async (o) => {
       exit = await ledgerVerifyCommand(context(), o);
+    });
+  ledger
+    .command('keygen')
+    .description('make an ed25519 key pair for signing the ledger and print how to configure it')
+    .option('--out <file>', 'write the private key to this new file (mode 0600)')
+    .option('--print-private-key', 'print the private key to stdout instead (for a secret manager or an environment variable)')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      exit = await ledgerKeygenCommand(context(), o);
     });
 
   try {
@@ -235,6 +257,8 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return code;
     process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `lifeboat: ${messageOf(err)}\n`);
     return code;
+  } finally {
+    for (const rt of opened) await rt.close().catch((err: unknown) => process.stderr.write(`lifeboat: closing: ${messageOf(err)}\n`));
   }
 }
 

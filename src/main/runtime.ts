@@ -6,17 +6,14 @@ import { copyRegistryStore } from '../copy/index.js';
 import type { Clock, Logger } from '../domain/index.js';
 import { cachedInspector, openVerdictCache } from '../freshness/index.js';
 import type { Runtime } from '../jobs/index.js';
-import { createFsLedger, createRedisLedger, type Ledger } from '../ledger/index.js';
-import { Redis } from 'ioredis';
-import { LifeboatError } from '../domain/index.js';
-import { redisConnection } from '../queue/index.js';
 import { createDumpDirCatalog, createFileInspector, createLeaseStore, createLocalRegionStore, type RegionStore } from '../providers/index.js';
 import { canaryTargetFor } from './canary-targets.js';
+import { openLedger } from './open-ledger.js';
 import { sandboxFactory } from './sandbox-factory.js';
 
 /** Wires the embedded-mode parts for a loaded config: local providers, sandboxes and the filesystem ledger. */
 export async function createRuntime(config: LoadedConfig, base: { clock: Clock; logger: Logger; env?: Env }): Promise<Runtime> {
-  const ledger = openLedger(config, base);
+  const ledger = await openLedger(config, base);
   const verdicts = await openVerdictCache(path.join(config.stateDir, 'verdicts.json'));
   return {
     clock: base.clock,
@@ -40,19 +37,6 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
       await ledger.close();
     },
   };
-}
-
-/** The estate's ledger: a folder, or Redis (REDIS_URL) shared by every worker on every machine. */
-function openLedger(config: LoadedConfig, base: { clock: Clock; logger: Logger; env?: Env }): Ledger {
-  if (config.estate.ledger?.backend !== 'redis') return createFsLedger({ dir: config.ledgerDir, clock: base.clock, logger: base.logger });
-  const url = base.env?.REDIS_URL;
-  if (!url) throw new LifeboatError('CONFIG_INVALID', 'ledger backend redis needs REDIS_URL');
-  const redis = new Redis({ ...(redisConnection(url) as object), lazyConnect: false });
-  const ledger = createRedisLedger({ redis, key: config.estate.ledger.key ?? 'lifeboat:ledger', clock: base.clock, logger: base.logger });
-  return { ...ledger, close: async () => {
-    await ledger.close();
-    await redis.quit().catch(() => undefined);
-  } };
 }
 
 /** One store per region, made on first use. */

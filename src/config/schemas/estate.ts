@@ -127,7 +127,22 @@ export const estateSchema = z
         backend: z.enum(['file', 'redis']).default('file').meta({ description: 'file: a folder (one host, or a shared mount); redis: shared by workers on many machines (needs REDIS_URL).' }),
         dir: z.string().min(1).optional().meta({ description: 'Directory of the file ledger (default .lifeboat/ledger).' }),
         key: z.string().min(1).optional().meta({ description: 'Redis key prefix of the redis ledger (default lifeboat:ledger).' }),
+        publicKey: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({ description: 'ed25519 public key (base64 line from lifeboat ledger keygen): every record and seal must verify against it.' }),
+        signingKey: secretRefSchema.optional().meta({ description: 'Where the ed25519 private key is (env or file; never in YAML): needed to append when publicKey is set.' }),
+        witness: z
+          .discriminatedUnion('kind', [
+            z.strictObject({ kind: z.literal('dir'), path: z.string().min(1).meta({ description: 'Folder outside the ledger folder (another disk or mount); relative to the estate file.' }) }),
+            z.strictObject({ kind: z.literal('redis'), key: z.string().min(1).optional().meta({ description: 'Redis key (default <ledger key>:witness); needs REDIS_URL.' }) }),
+            z.strictObject({ kind: z.literal('none') }),
+          ])
+          .optional()
+          .meta({ description: 'Where the newest seal is also kept, away from the records (default: the state folder).' }),
       })
+      .refine((l) => !l.signingKey || l.publicKey, { error: 'ledger.signingKey needs ledger.publicKey (printed by lifeboat ledger keygen)', path: ['signingKey'] })
       .optional(),
     stateDir: z.string().min(1).optional().meta({ description: 'Where lifeboat keeps caches and live state (default .lifeboat/state).' }),
     paths: z
