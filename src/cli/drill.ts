@@ -23,7 +23,8 @@ export async function drillRunCommand(ctx: CliContext, name: string, opts: { jso
       const r = await dryRunDrill(name, { ...rt, signal: ctx.signal });
       if (opts.json) ctx.out(JSON.stringify(r, null, 2));
       else ctx.out([`drill ${name}: ${r.ready ? 'ready' : 'NOT READY'}`, ...r.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'));
-      return r.ready ? EXIT.ok : EXIT.targetFailed;
+      // A guard refusal exits as the real run would (2): the same code judged it.
+      return r.refused ? EXIT.usage : r.ready ? EXIT.ok : EXIT.targetFailed;
     }
     let lastShown = 0;
     const run = await runDrill(name, {

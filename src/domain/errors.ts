@@ -17,6 +17,12 @@ export const ErrorCodes = {
   DUMP_UNPARSEABLE: { exit: 2, retryable: false },
   /** A dump that is empty, cut short or missing tables, refused as the source of a manifest. */
   DUMP_INCOMPLETE: { exit: 1, retryable: false },
+  /** The dump asks for what a restore never does (a client command, another database, a host file): the drill fails. */
+  DUMP_REFUSED: { exit: 1, retryable: false },
+  /** The sandbox server rejected a statement of the dump (syntax, rights, data): the drill fails. */
+  RESTORE_FAILED: { exit: 1, retryable: false },
+  /** A sandbox that is, or may be, a production server: nothing is written. */
+  SANDBOX_REFUSED: { exit: 2, retryable: false },
   DRILL_TIMEOUT: { exit: 1, retryable: false },
   INTERNAL: { exit: 3, retryable: false },
 } as const;

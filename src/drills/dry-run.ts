@@ -1,4 +1,4 @@
-import { messageOf } from '../domain/index.js';
+import { LifeboatError, messageOf } from '../domain/index.js';
 import { engineOfDump } from './engine-of-dump.js';
 import { guardSandbox } from './guard.js';
 import type { DrillDeps } from './run-drill.js';
@@ -7,6 +7,8 @@ import { selectBackup } from './select-backup.js';
 export interface Readiness {
   drill: string;
   ready: boolean;
+  /** Set when the guard refused the sandbox: the same refusal, and exit code, as a real run. */
+  refused?: string;
   checks: { name: string; ok: boolean; detail: string }[];
 }
 
@@ -36,10 +38,14 @@ export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readin
     if (problems.length) throw new Error(problems.join('; '));
     return provider.server ? `${drill.sandbox} (${provider.kind}) reachable with the rights to create a database and a user` : `${drill.sandbox} (${provider.kind}) is embedded: nothing to reach`;
   });
-  await attempt('guard', async () => {
+  // The guard first, with the very code a real run uses: a refusal is a refusal in both.
+  let refused: string | undefined;
+  try {
     const provider = await deps.sandbox(drill.sandbox);
-    await guardSandbox(deps.config, drill.sandbox, provider, deps.resolveHost);
-    return provider.server ? `${provider.server.host}:${provider.server.port} is no production resource's server` : 'embedded sandbox, no server';
-  });
-  return { drill: name, ready: checks.every((c) => c.ok), checks };
+    checks.push({ name: 'guard', ok: true, detail: await guardSandbox(deps.config, drill.sandbox, provider, deps) });
+  } catch (err) {
+    if (err instanceof LifeboatError && err.code === 'SANDBOX_REFUSED') refused = err.message;
+    checks.push({ name: 'guard', ok: false, detail: messageOf(err) });
+  }
+  return { drill: name, ready: checks.every((c) => c.ok), refused, checks };
 }

@@ -1,9 +1,11 @@
 export { runDrill, makeRunId, type DrillDeps } from './run-drill.js';
 export { dryRunDrill, type Readiness } from './dry-run.js';
-export { sweepLeases, type SweepResult } from './sweep-leases.js';
+export { sweepLeases, teardownBackoffMs, type SweepResult, type SweptLease, type TeardownFailures } from './sweep-leases.js';
+export { sweepDeadDrills, type DeadDrillSweep } from './sweep-dead.js';
+export { startHeartbeat, lastSeen, HEARTBEAT_MS } from './run-heartbeat.js';
 export { createRunStore, type RunStore } from './run-store.js';
-export { guardSandbox, type ResolveHost } from './guard.js';
+export { guardSandbox, type ResolveHost, type SourceIdentity } from './guard.js';
 export { selectBackup } from './select-backup.js';
 export { STEPS, type DrillRun, type RunPhase, type StepName, type StepRecord } from './types.js';
 export { overdueDrills } from './overdue.js';
-export { abandonEarlierAttempts } from './abandon-runs.js';
+export { abandonEarlierAttempts, abandonDeadRuns, whyGone, type DeadRunOptions } from './abandon-runs.js';

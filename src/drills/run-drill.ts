@@ -6,7 +6,6 @@ import type { Ledger } from '../ledger/index.js';
 import {
   openDumpText,
   sandboxNames,
-  sniffDump,
   type BackupCatalog,
   type BackupInspector,
   type Lease,
@@ -15,10 +14,12 @@ import {
   type SandboxProvider,
   type SandboxTarget,
 } from '../providers/index.js';
+import { verifyBeforeRestore } from '../freshness/index.js';
 import { score } from '../scoring/index.js';
 import { engineOfDump } from './engine-of-dump.js';
-import { guardSandbox, type ResolveHost } from './guard.js';
+import { guardSandbox, type ResolveHost, type SourceIdentity } from './guard.js';
 import type { RunStore } from './run-store.js';
+import { startHeartbeat } from './run-heartbeat.js';
 import { selectBackup, type Selected } from './select-backup.js';
 import type { DrillRun, RunPhase, StepName } from './types.js';
 
@@ -34,6 +35,8 @@ export interface DrillDeps {
   /** The sandbox provider for a sandbox name, with its credentials resolved by the composition root. */
   sandbox(name: string): Promise<SandboxProvider>;
   resolveHost: ResolveHost;
+  /** Asks a production source who it is (read-only credentials), for the sandbox guard. */
+  sourceIdentity?: SourceIdentity;
   random: () => number;
   signal?: AbortSignal;
   onProgress?: (p: { bytes: number; total: number }) => void;
@@ -46,7 +49,7 @@ const DEFAULT_RPO_MS = 24 * 3_600_000;
 const DEFAULT_TIMEOUT_MS = 6 * 3_600_000;
 
 /** Errors that mean the backup or its restore failed (a drill result), not that lifeboat could not run. */
-const FAILURE_CODES = new Set(['DUMP_UNPARSEABLE', 'BACKUP_UNREADABLE', 'DRILL_TIMEOUT']);
+const FAILURE_CODES = new Set(['DUMP_UNPARSEABLE', 'DUMP_REFUSED', 'RESTORE_FAILED', 'BACKUP_UNREADABLE', 'DRILL_TIMEOUT']);
 
 export function makeRunId(drill: string, now: Date, random: () => number): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -76,6 +79,13 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   const targets = targetsOf(drill, resource, config);
   // A sandbox that cannot even be configured (unknown, secret missing) is a config error: no run is recorded.
   const provider = await deps.sandbox(drill.sandbox);
+  // The guard runs before anything is written anywhere: a refusal is ledgered as one, never as a started drill.
+  await guardSandbox(config, drill.sandbox, provider, deps).catch(async (err: unknown) => {
+    if (err instanceof LifeboatError && err.code === 'SANDBOX_REFUSED') {
+      await deps.ledger.append({ type: 'drill.refused', subject: drill.name, data: { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, reason: err.message } });
+    }
+    throw err;
+  });
   const started = clock.now();
   const run: DrillRun = {
     runId: makeRunId(drill.name, started, deps.random),
@@ -99,6 +109,8 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   const signal = abort.signal;
   await deps.runs.save(run);
   await deps.ledger.append({ type: 'drill.started', subject: run.runId, data: { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, backup: drill.backup, targets } });
+  // While it runs, the run says it is alive: a sweep takes a run not seen for a while for dead (abandoned).
+  const heartbeat = startHeartbeat(run, deps.runs, clock);
 
   const step = async <T>(stepName: StepName, fn: () => Promise<{ value: T; details?: Record<string, unknown> }>): Promise<T> => {
     const rec = { name: stepName, startedAt: clock.now().toISOString() } as DrillRun['steps'][number];
@@ -131,13 +143,16 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
       if (engine && engine !== provider.engine) {
         throw new LifeboatError('CONFIG_INVALID', `backup ${sel.backup.name} is a ${engine} dump but sandbox ${drill.sandbox} is ${provider.kind}`);
       }
-      await guardSandbox(config, drill.sandbox, provider!, deps.resolveHost);
       const b = sel.backup;
       run.backup = { name: b.name, region: b.region, location: b.location, time: b.time.toISOString(), timeSource: b.timeSource, size: b.size };
       return { value: sel, details: { backup: b.name, skipped: sel.skipped } };
     });
     // Local regions are read in place: nothing to transfer or thaw (object storage will do both here).
-    await step('fetch', async () => ({ value: undefined, details: { location: selected.backup.location, bytes: selected.backup.size, transferred: 0 } }));
+    // The bytes are re-hashed against their manifest (or the sha256 verified before) whatever a cached verdict says: rot fails the drill here.
+    await step('fetch', async () => {
+      const v = await verifyBeforeRestore(selected.backup, deps.inspector, signal);
+      return { value: undefined, details: { location: selected.backup.location, bytes: selected.backup.size, transferred: 0, sha256: v.sha256 } };
+    });
     lease = await step('provision', async () => {
       const names = sandboxNames(drill.name, run.runId);
       const l: Lease = {
@@ -159,23 +174,19 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
     target = await provider.open(lease);
     const stats = await step('restore', async () => {
       const file = selected.backup.location;
-      let result: RestoreStats;
-      if ((await sniffDump(file)) === 'pg-custom') {
-        if (!target!.restoreArchive) throw new LifeboatError('CONFIG_INVALID', `sandbox ${drill.sandbox} (${provider.kind}) cannot restore pg_dump custom-format archives; use a postgres sandbox`);
-        result = await target!.restoreArchive(file, signal);
-      } else {
-        let bytes = 0;
-        const total = selected.backup.size;
-        const text = await openDumpText(file, (n) => {
-          bytes += n;
-          deps.onProgress?.({ bytes, total });
-        });
-        result = await target!.restoreSql(text, signal);
-      }
+      let bytes = 0;
+      const total = selected.backup.size;
+      // A pg_dump custom archive arrives as SQL text too (pg_restore only decodes it), so every dump meets the same restore rules.
+      const text = await openDumpText(file, (n) => {
+        bytes += n;
+        deps.onProgress?.({ bytes, total });
+      });
+      const result: RestoreStats = await target!.restoreSql(text, signal);
       restored = true;
-      return { value: result, details: { tool: result.tool, filtered: result.filtered } };
+      return { value: result, details: { tool: result.tool, statements: result.statements, database: result.database ?? null, skipped: result.skipped } };
     });
-    if (stats.filtered.length) log.warn({ statements: stats.filtered.length }, 'restore: statements naming another database were not run');
+    const ownDatabase = stats.skipped.filter((s) => s.reason === 'own-database').length;
+    if (ownDatabase) log.warn({ statements: ownDatabase, database: stats.database }, `restore: statements naming the dump's own database ${stats.database} were not run (the sandbox database stands in for it)`);
     completeness = await step('verify', async () => {
       const c = await checkCompleteness(target!, selected.backup.manifest, drill.checks);
       verifiedAt = clock.now();
@@ -219,6 +230,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
     return { value: undefined, details: { removed: lease.database } };
   }).catch((err) => log.error({ err: messageOf(err) }, 'teardown failed: the lease stays for lifeboat sandbox sweep'));
 
+  await heartbeat.stop();
   clearTimeout(timer);
   deps.signal?.removeEventListener('abort', onStop);
   run.phase = phase;

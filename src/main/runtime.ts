@@ -10,6 +10,7 @@ import { createDumpDirCatalog, createFileInspector, createLeaseStore, createLoca
 import { canaryTargetFor } from './canary-targets.js';
 import { openLedger } from './open-ledger.js';
 import { sandboxFactory } from './sandbox-factory.js';
+import { sourceIdentities } from './source-identity.js';
 
 /** Wires the embedded-mode parts for a loaded config: local providers, sandboxes and the filesystem ledger. */
 export async function createRuntime(config: LoadedConfig, base: { clock: Clock; logger: Logger; env?: Env }): Promise<Runtime> {
@@ -24,6 +25,7 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
     runs: createRunStore(path.join(config.stateDir, 'runs')),
     sandbox: sandboxFactory(config, base.env ?? {}),
     resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+    sourceIdentity: sourceIdentities(config, base.env ?? {}),
     random: Math.random,
     registry: copyRegistryStore(config.stateDir),
     store: regionStores(config),

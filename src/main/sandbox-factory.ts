@@ -16,7 +16,7 @@ export function sandboxFactory(config: LoadedConfig, env: Env): (name: string) =
     const user = typeof cred.user === 'string' ? cred.user : await resolveSecret(cred.user, `${where}.user`, env, config.baseDir);
     const password = await resolveSecret(cred.password, `${where}.password`, env, config.baseDir);
     const login = { host: sb.host, port: sb.port ?? (sb.kind === 'mysql' ? 3306 : 5432), user, password };
-    return sb.kind === 'mysql' ? createMysqlSandbox(login, { baseEnv: env }) : createPostgresSandbox({ ...login, adminDatabase: sb.adminDatabase }, { baseEnv: env });
+    return sb.kind === 'mysql' ? createMysqlSandbox(login) : createPostgresSandbox({ ...login, adminDatabase: sb.adminDatabase });
   };
   return (name) => {
     let p = made.get(name);

@@ -11,3 +11,4 @@ export function createDatabaseReader(dsn: Dsn): DatabaseReader {
 export { CHECKSUM_ALGORITHM, mysqlChecksumQuery, postgresChecksumQuery, type ColumnInfo } from './canonical-checksum.js';
 export { writeCanary, canarySetupSql, DEFAULT_CANARY_TABLE, type CanaryTarget } from './canary.js';
 export { openPGlite } from './load-pglite.js';
+export { mysqlIdentity, postgresIdentity } from './server-identity.js';

@@ -1,18 +1,26 @@
 import mysql from 'mysql2/promise';
 import { CHECKSUM_ALGORITHM, mysqlChecksumQuery, type ColumnInfo } from './canonical-checksum.js';
 import { LifeboatError } from '../../domain/index.js';
+import { mysqlIdentity } from './server-identity.js';
 import type { DatabaseReader, DatabaseSnapshot, Dsn } from './types.js';
 
 /** Reads row counts and checksums from MySQL/MariaDB inside one READ ONLY consistent-snapshot transaction. */
 export function createMysqlReader(dsn: Dsn): DatabaseReader {
+  const connect = () =>
+    mysql.createConnection({ host: dsn.host, port: dsn.port, user: dsn.user, password: dsn.password, database: dsn.database, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true }).catch((err: Error) => {
+      throw new LifeboatError('DATABASE_UNREACHABLE', `cannot connect to ${dsn.safe}: ${err.message}`, { cause: err });
+    });
   return {
-    async snapshot() {
-      let conn: mysql.Connection;
+    async identity() {
+      const conn = await connect();
       try {
-        conn = await mysql.createConnection({ host: dsn.host, port: dsn.port, user: dsn.user, password: dsn.password, database: dsn.database, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });
-      } catch (err) {
-        throw new LifeboatError('DATABASE_UNREACHABLE', `cannot connect to ${dsn.safe}: ${(err as Error).message}`, { cause: err });
+        return await mysqlIdentity(conn);
+      } finally {
+        await conn.end();
       }
+    },
+    async snapshot() {
+      const conn = await connect();
       try {
         await conn.query("SET SESSION time_zone = '+00:00'");
         await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');

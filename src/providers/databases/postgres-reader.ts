@@ -2,20 +2,33 @@ import pg from 'pg';
 import { CHECKSUM_ALGORITHM, postgresChecksumQuery } from './canonical-checksum.js';
 import { LifeboatError } from '../../domain/index.js';
 import { groupColumns } from './mysql-reader.js';
+import { postgresIdentity } from './server-identity.js';
 import type { DatabaseReader, DatabaseSnapshot, Dsn } from './types.js';
 
 const SYSTEM_SCHEMAS = "('pg_catalog', 'information_schema', 'pg_toast')";
 
 /** Reads row counts and checksums from PostgreSQL inside one REPEATABLE READ, READ ONLY transaction. */
 export function createPostgresReader(dsn: Dsn): DatabaseReader {
+  const connect = async () => {
+    const client = new pg.Client({ host: dsn.host, port: dsn.port, user: dsn.user, password: dsn.password, database: dsn.database });
+    try {
+      await client.connect();
+    } catch (err) {
+      throw new LifeboatError('DATABASE_UNREACHABLE', `cannot connect to ${dsn.safe}: ${(err as Error).message}`, { cause: err });
+    }
+    return client;
+  };
   return {
-    async snapshot() {
-      const client = new pg.Client({ host: dsn.host, port: dsn.port, user: dsn.user, password: dsn.password, database: dsn.database });
+    async identity() {
+      const client = await connect();
       try {
-        await client.connect();
-      } catch (err) {
-        throw new LifeboatError('DATABASE_UNREACHABLE', `cannot connect to ${dsn.safe}: ${(err as Error).message}`, { cause: err });
+        return await postgresIdentity(client);
+      } finally {
+        await client.end();
       }
+    },
+    async snapshot() {
+      const client = await connect();
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const takenAt = new Date();

@@ -1,3 +1,5 @@
+import type { ServerIdentity } from '../sandboxes/types.js';
+
 /** What a live database holds, read in one consistent read-only snapshot. */
 export interface DatabaseSnapshot {
   engine: 'mysql' | 'postgres';
@@ -11,6 +13,8 @@ export interface DatabaseSnapshot {
 
 export interface DatabaseReader {
   snapshot(opts?: { schemas?: string[] }): Promise<DatabaseSnapshot>;
+  /** Who the server says it is: the sandbox guard compares this with each sandbox. */
+  identity(): Promise<ServerIdentity>;
 }
 
 /** Connection details parsed from a DSN; the password is kept apart so nothing prints it by accident. */

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LifeboatError } from '../../domain/index.js';
+
+/** The whole environment of a decoding tool: where system programs live, and a locale. */
+const TOOL_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C.UTF-8' };
 
 export type DumpEncoding = 'sql' | 'sql.gz' | 'pg-custom';
 
@@ -28,10 +31,18 @@ export async function sniffDump(file: string): Promise<DumpEncoding> {
  */
 export async function openDumpText(file: string, onRead?: (bytes: number) => void): Promise<Readable> {
   const encoding = await sniffDump(file);
-  const raw = () => {
+  const raw = (): Readable => {
     const s = createReadStream(file, { highWaterMark: 1 << 20 });
-    if (onRead) s.on('data', (c) => onRead((c as Buffer).length));
-    return s;
+    if (!onRead) return s;
+    // Counted in a pipe, not with a 'data' listener: that would start the flow before the reader is ready.
+    const counted = new Transform({
+      transform(c: Buffer, _enc, cb) {
+        onRead(c.length);
+        cb(null, c);
+      },
+    });
+    s.on('error', (err) => counted.destroy(err));
+    return s.pipe(counted);
   };
   if (encoding === 'sql') return raw();
   if (encoding === 'sql.gz') {
@@ -41,7 +52,9 @@ export async function openDumpText(file: string, onRead?: (bytes: number) => voi
     source.on('error', (err) => inflated.destroy(err));
     return inflated;
   }
-  const child = spawn('pg_restore', ['--file=-', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // pg_restore only decodes here (it connects nowhere); it runs with a fixed minimal
+  // environment so none of lifeboat's secrets reach it.
+  const child = spawn('pg_restore', ['--file=-', file], { stdio: ['ignore', 'pipe', 'pipe'], env: TOOL_ENV });
   // The text ends only once pg_restore has exited cleanly, so a failure is never mistaken for a short dump.
   const text = new PassThrough();
   child.stdout.pipe(text, { end: false });

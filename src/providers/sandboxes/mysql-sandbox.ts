@@ -1,9 +1,10 @@
 import mysql from 'mysql2/promise';
 import type { Readable } from 'node:stream';
 import { LifeboatError } from '../../domain/index.js';
+import { mysqlIdentity } from '../databases/server-identity.js';
 import { assertDroppable, randomPassword } from './names.js';
-import { runClient } from './run-client.js';
-import { SqlGuardFilter } from './sql-guard-filter.js';
+import { missingMysqlRights, RUN_USER_PRIVILEGES } from './mysql-rights.js';
+import { restoreOverMysql } from './restore/mysql-wire.js';
 import type { SandboxProvider, SandboxTarget } from './types.js';
 
 export interface ServerLogin {
@@ -17,12 +18,11 @@ const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
 
 /**
  * A MySQL/MariaDB server used for drills: each run gets its own database and a user whose
- * only grant is that database, and restores through the standard client as that user.
+ * only grants are on that database (no FILE, SUPER, PROCESS or CREATE USER: those are
+ * global), and restores over the wire as that user.
  */
-/** baseEnv: the environment the client runs with (PATH, locale), from the composition root. */
-export function createMysqlSandbox(admin: ServerLogin, opts: { client?: string; baseEnv?: Readonly<Record<string, string | undefined>> } = {}): SandboxProvider {
+export function createMysqlSandbox(admin: ServerLogin): SandboxProvider {
   const passwords = new Map<string, string>();
-  const client = opts.client ?? 'mysql';
   const adminConn = () =>
     mysql.createConnection({ host: admin.host, port: admin.port, user: admin.user, password: admin.password }).catch((err: Error) => {
       throw new LifeboatError('DATABASE_UNREACHABLE', `sandbox server ${admin.host}:${admin.port}: ${err.message}`, { cause: err });
@@ -43,22 +43,19 @@ export function createMysqlSandbox(admin: ServerLogin, opts: { client?: string; 
     server: { host: admin.host, port: admin.port },
     async probe() {
       try {
-        return await withAdmin(async (c) => {
-          const [rows] = await c.query<mysql.RowDataPacket[]>('SHOW GRANTS');
-          const grants = rows.map((r) => String(Object.values(r)[0])).join('\n');
-          const ok = /ALL PRIVILEGES ON \*\.\*/i.test(grants) || (/CREATE USER/i.test(grants) && /CREATE/i.test(grants));
-          return ok ? [] : [`user ${admin.user} on ${admin.host}:${admin.port} lacks CREATE and CREATE USER rights`];
-        });
+        const missing = await withAdmin(missingMysqlRights);
+        return missing.length ? [`user ${admin.user} on ${admin.host}:${admin.port} lacks ${missing.join(', ')}: needed to create each run's database and user`] : [];
       } catch (err) {
         return [(err as Error).message];
       }
     },
+    identity: () => withAdmin(mysqlIdentity),
     async create(lease) {
       const password = randomPassword();
       await withAdmin(async (c) => {
         await c.query(`CREATE DATABASE ${q(lease.database)} CHARACTER SET utf8mb4`);
         await c.query(`CREATE USER ${account(lease.user!)} IDENTIFIED BY ?`, [password]);
-        await c.query(`GRANT ALL PRIVILEGES ON ${q(lease.database)}.* TO ${account(lease.user!)}`);
+        await c.query(`GRANT ${RUN_USER_PRIVILEGES.join(', ')} ON ${q(lease.database)}.* TO ${account(lease.user!)}`);
       });
       passwords.set(lease.id, password);
     },
@@ -71,16 +68,11 @@ export function createMysqlSandbox(admin: ServerLogin, opts: { client?: string; 
         passwords.set(lease.id, password);
       }
       const login = { host: admin.host, port: admin.port, user: lease.user!, password, database: lease.database };
-      const conn = await mysql.createConnection({ ...login, multipleStatements: false, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+      const conn = await mysql.createConnection({ ...login, multipleStatements: false, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, flags: ['-LOCAL_FILES'] });
       await conn.query("SET SESSION time_zone = '+00:00'");
       const target: SandboxTarget = {
         engine: 'mysql',
-        async restoreSql(sql: Readable, signal?: AbortSignal) {
-          const filter = new SqlGuardFilter('mysql');
-          const args = [`--host=${login.host}`, `--port=${login.port}`, `--user=${login.user}`, `--database=${login.database}`, '--default-character-set=utf8mb4', '--binary-mode', '--no-auto-rehash'];
-          await runClient(client, args, { env: { MYSQL_PWD: password! }, baseEnv: opts.baseEnv ?? {}, stdin: sql.pipe(filter), secret: password, signal });
-          return { filtered: filter.report.dropped, tool: client };
-        },
+        restoreSql: (sql: Readable, signal?: AbortSignal) => restoreOverMysql(login, sql, signal),
         async query<T>(text: string) {
           const [rows] = await conn.query(text);
           return rows as T[];

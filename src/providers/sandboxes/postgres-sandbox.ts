@@ -1,21 +1,21 @@
 import pg from 'pg';
 import type { Readable } from 'node:stream';
 import { LifeboatError } from '../../domain/index.js';
+import { postgresIdentity } from '../databases/server-identity.js';
 import type { ServerLogin } from './mysql-sandbox.js';
 import { assertDroppable, randomPassword } from './names.js';
-import { runClient } from './run-client.js';
-import { SqlGuardFilter } from './sql-guard-filter.js';
+import { restoreOverPostgres } from './restore/postgres-wire.js';
 import type { SandboxProvider, SandboxTarget } from './types.js';
 
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
- * A PostgreSQL server used for drills: each run gets a login role and a database it owns,
- * and restores with psql / pg_restore as that role (never as the admin).
+ * A PostgreSQL server used for drills: each run gets a login role (no superuser, no
+ * CREATEDB/CREATEROLE, no pg_read_server_files or pg_execute_server_program) and a
+ * database it owns, and restores over the wire as that role, never as the admin.
  */
-export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: string }, opts: { baseEnv?: Readonly<Record<string, string | undefined>> } = {}): SandboxProvider {
-  const baseEnv = opts.baseEnv ?? {};
+export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: string }): SandboxProvider {
   const passwords = new Map<string, string>();
   const withAdmin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
     const c = new pg.Client({ host: admin.host, port: admin.port, user: admin.user, password: admin.password, database: admin.adminDatabase ?? 'postgres' });
@@ -40,16 +40,19 @@ export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: str
         return await withAdmin(async (c) => {
           const { rows } = await c.query<{ super: boolean; createdb: boolean; createrole: boolean }>('SELECT rolsuper AS super, rolcreatedb AS createdb, rolcreaterole AS createrole FROM pg_roles WHERE rolname = current_user');
           const r = rows[0];
-          return r && (r.super || (r.createdb && r.createrole)) ? [] : [`role ${admin.user} on ${admin.host}:${admin.port} lacks CREATEDB and CREATEROLE`];
+          if (!r || r.super) return [];
+          const missing = [...(r.createdb ? [] : ['CREATEDB']), ...(r.createrole ? [] : ['CREATEROLE'])];
+          return missing.length ? [`role ${admin.user} on ${admin.host}:${admin.port} lacks ${missing.join(' and ')}: needed to create each run's database and role`] : [];
         });
       } catch (err) {
         return [(err as Error).message];
       }
     },
+    identity: () => withAdmin(postgresIdentity),
     async create(lease) {
       const password = randomPassword();
       await withAdmin(async (c) => {
-        await c.query(`CREATE ROLE ${q(lease.user!)} LOGIN PASSWORD ${lit(password)}`);
+        await c.query(`CREATE ROLE ${q(lease.user!)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${lit(password)}`);
         // The admin may not be a superuser: it must be a member of the role to give it a database.
         await c.query(`GRANT ${q(lease.user!)} TO CURRENT_USER`).catch(() => undefined);
         await c.query(`CREATE DATABASE ${q(lease.database)} OWNER ${q(lease.user!)}`);
@@ -68,18 +71,9 @@ export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: str
       const client = new pg.Client(login);
       await client.connect();
       await client.query("SET TIME ZONE 'UTC'");
-      const env = { PGPASSWORD: password, PGHOST: login.host, PGPORT: String(login.port), PGUSER: login.user, PGDATABASE: login.database, PGOPTIONS: '-c client_min_messages=warning' };
       const target: SandboxTarget = {
         engine: 'postgres',
-        async restoreSql(sql: Readable, signal?: AbortSignal) {
-          const filter = new SqlGuardFilter('postgres');
-          await runClient('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--no-psqlrc'], { env, baseEnv, stdin: sql.pipe(filter), secret: password, signal });
-          return { filtered: filter.report.dropped, tool: 'psql' };
-        },
-        async restoreArchive(file: string, signal?: AbortSignal) {
-          await runClient('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${login.database}`, file], { env, baseEnv, secret: password, signal });
-          return { filtered: [], tool: 'pg_restore' };
-        },
+        restoreSql: (sql: Readable, signal?: AbortSignal) => restoreOverPostgres(login, sql, signal),
         async query<T>(text: string) {
           return (await client.query(text)).rows as T[];
         },

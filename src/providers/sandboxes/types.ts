@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { SkippedStatement } from './restore/dump-parser.js';
 
 export type SandboxKind = 'pglite' | 'mysql' | 'postgres';
 export type Engine = 'mysql' | 'postgres';
@@ -23,31 +24,25 @@ export interface Lease {
   keepUntil?: string;
 }
 
-/** What the guard filter removed or rewrote in a dump, reported with the drill so nothing is silently changed. */
-export interface FilterReport {
-  dropped: { line: number; text: string }[];
-  /** DEFINER clauses removed so views, triggers and routines belong to the sandbox user. */
-  definersRemoved: number;
-}
-
 export interface RestoreProgress {
   bytes: number;
   total: number;
 }
 
+/** What a restore did with the dump: statements sent, and those it did not send with their line and reason. */
 export interface RestoreStats {
-  /** Statements the guard filter removed (they named another database or needed foreign rights). */
-  filtered: FilterReport['dropped'];
+  skipped: SkippedStatement[];
+  statements: number;
+  /** The database the dump names for itself (the sandbox database stood in for it). */
+  database?: string;
   tool: string;
 }
 
 /** A provisioned sandbox database: restore into it, query it, let go of it. */
 export interface SandboxTarget {
   readonly engine: Engine;
-  /** Restores SQL text (already inflated) into the sandbox database. */
+  /** Restores SQL text (already inflated) into the sandbox database, as the per-run user, over the wire. */
   restoreSql(sql: Readable, signal?: AbortSignal): Promise<RestoreStats>;
-  /** Restores a pg_dump custom-format archive (PostgreSQL sandboxes only). */
-  restoreArchive?(file: string, signal?: AbortSignal): Promise<RestoreStats>;
   query<T extends Record<string, unknown>>(sql: string): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -59,8 +54,18 @@ export interface SandboxProvider {
   readonly server?: { host: string; port: number };
   /** Reachability and rights, without writing anything; problems as sentences. */
   probe(): Promise<string[]>;
+  /** Who the server says it is, for the production guard (undefined: embedded, no server). */
+  identity?(): Promise<ServerIdentity>;
   create(lease: Lease): Promise<void>;
   open(lease: Lease): Promise<SandboxTarget>;
   /** Removes what the lease names; safe to call twice, and on a lease whose create never finished. */
   destroy(lease: Lease): Promise<void>;
+}
+
+/** What a database server says about itself: equal keys mean the same server, whatever address reached it. */
+export interface ServerIdentity {
+  /** e.g. `postgres-system:7312…|/var/lib/postgresql/15/main`, `mysql-uuid:…`, `mysql-datadir:host|port|/var/lib/mysql/`. */
+  keys: string[];
+  /** A readable description for messages. */
+  describe: string;
 }

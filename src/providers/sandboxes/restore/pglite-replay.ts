@@ -1,0 +1,44 @@
+import type { Readable } from 'node:stream';
+import type { PGlite } from '@electric-sql/pglite';
+import { LifeboatError, messageOf } from '../../../domain/index.js';
+import type { RestoreStats } from '../types.js';
+import { restoreDump, type RestoreSink } from './restore-dump.js';
+
+/** COPY data is handed to PGlite in batches of about this many bytes, so memory stays flat. */
+const COPY_BATCH_BYTES = 4 << 20;
+
+/** Restores a plain pg_dump into an embedded PGlite database: statements one by one, COPY rows in batches through /dev/blob. */
+export async function replayIntoPglite(db: PGlite, input: Readable, signal?: AbortSignal): Promise<RestoreStats> {
+  let copy: { sql: string; rows: Uint8Array<ArrayBuffer>[]; bytes: number } | undefined;
+  const flush = async () => {
+    if (!copy || copy.bytes === 0) return;
+    const blob = new Blob(copy.rows);
+    copy.rows = [];
+    copy.bytes = 0;
+    await db.query(copy.sql, [], { blob });
+  };
+  const sink: RestoreSink = {
+    statement: async (sql) => {
+      await db.exec(sql);
+    },
+    copyStart: async (sql) => {
+      copy = { sql: sql.replace(/\s+FROM\s+stdin\s*;?\s*$/i, " FROM '/dev/blob'"), rows: [], bytes: 0 };
+    },
+    copyData: async (rows) => {
+      // The parser's slices point into its read buffers; a batch keeps its own copy.
+      copy!.rows.push(new Uint8Array(rows));
+      copy!.bytes += rows.length;
+      if (copy!.bytes >= COPY_BATCH_BYTES) await flush();
+    },
+    copyEnd: async () => {
+      await flush();
+      copy = undefined;
+    },
+    failure: (err, line) => {
+      const code = (err as { code?: string }).code;
+      return new LifeboatError('RESTORE_FAILED', `ERROR${code ? ` ${code}` : ''} at line ${line}: ${messageOf(err)}`, { cause: err });
+    },
+  };
+  const report = await restoreDump(input, 'postgres', sink, { signal });
+  return { skipped: report.skipped, statements: report.statements, database: report.database, tool: 'pglite' };
+}

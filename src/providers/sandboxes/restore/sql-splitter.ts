@@ -1,0 +1,194 @@
+import type { Dialect } from '../types.js';
+import { refuse } from './restore-errors.js';
+
+/** What the splitter hands on: whole statements, client commands at statement starts, and raw lines while told to. */
+export interface SplitterEvents {
+  /** A complete statement, without its delimiter; `line` is where it starts. */
+  statement(sql: Buffer, line: number): void;
+  /** A client command (a line starting with a backslash, or mysql's DELIMITER) at a statement start. */
+  command(text: string, line: number): void;
+}
+
+const SPECIAL = {
+  mysql: ['\'', '"', '`', '#', '\\\\', '--', '/\\*'],
+  postgres: ['\'', '"', '\\\\', '--', '/\\*', '\\$[A-Za-z_\\u0080-\\uffff][A-Za-z0-9_\\u0080-\\uffff]*\\$', '\\$\\$'],
+};
+const NON_SPACE = /[^ \t\r\f\v]/g;
+/** Words the mysql client takes as its own commands at a statement start, ending with their line (DELIMITER, USE, and those that run on the host or change what runs). */
+const MYSQL_CLIENT_WORD = /^(?:delimiter|use|system|source|tee|notee|pager|nopager|connect|charset|warnings|nowarning|rehash|prompt|print|go|ego|status|help|exit|quit|edit|resetconnection|query_attributes|ssl_session_data_print)(?=\s|;|$)/i;
+const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+/**
+ * Splits dump text into statements the way the server will read them: quotes (with
+ * MySQL's backslash escapes, PostgreSQL's E'' strings and dollar quotes), comments,
+ * MySQL executable comments and DELIMITER are tracked so a delimiter inside a value
+ * never ends a statement. It never interprets client commands: a backslash outside a
+ * quote is handed to `command` at a statement start and refused anywhere else, since
+ * psql and mysql would run it on the host. Works on latin1 text, so string offsets are
+ * byte offsets and every byte reaches the server unchanged.
+ */
+export class SqlSplitter {
+  /** PostgreSQL: whether '' strings take backslash escapes (standard_conforming_strings off). */
+  backslashStrings = false;
+  private quote: string | null = null;
+  private blockComment = false;
+  private parts: Buffer[] = [];
+  private size = 0;
+  private startLine = 0;
+  private delimiter = ';';
+  private special: RegExp;
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly events: SplitterEvents,
+    private readonly maxStatementBytes: number,
+  ) {
+    this.special = this.specialFor(';');
+  }
+
+  /** Inside a statement, a quote or a comment: the dump cannot end here. */
+  get pending(): { line: number } | undefined {
+    return this.size > 0 || this.quote !== null || this.blockComment ? { line: this.startLine } : undefined;
+  }
+
+  setDelimiter(d: string): void {
+    this.delimiter = d;
+    this.special = this.specialFor(d);
+  }
+
+  /** Scans bytes[start, end) as line `lineNo` (end is the newline's offset or the end of input). */
+  line(text: string, bytes: Buffer, start: number, end: number, lineNo: number): void {
+    let i = start;
+    let seg = this.size > 0 ? start : -1;
+    while (i < end) {
+      if (this.blockComment) {
+        const close = text.indexOf('*/', i);
+        if (close < 0 || close >= end) break;
+        this.blockComment = false;
+        i = close + 2;
+        continue;
+      }
+      if (this.quote !== null) {
+        const close = this.closingQuote(text, i, end);
+        if (close < 0) break;
+        i = close + (this.quote.startsWith('$') ? this.quote.length : 1);
+        this.quote = null;
+        continue;
+      }
+      if (seg < 0) {
+        NON_SPACE.lastIndex = i;
+        const ns = NON_SPACE.exec(text);
+        if (!ns || ns.index >= end) break;
+        i = ns.index;
+        if (this.isLineComment(text, i, end)) break;
+        if (text.startsWith('/*', i) && !this.isExecutableComment(text, i)) {
+          this.blockComment = true;
+          i += 2;
+          continue;
+        }
+        if (text[i] === '\\' || (this.dialect === 'mysql' && MYSQL_CLIENT_WORD.test(text.slice(i, Math.min(end, i + 24))))) {
+          this.events.command(text.slice(i, end), lineNo);
+          return;
+        }
+        seg = i;
+        this.startLine = lineNo;
+      }
+      this.special.lastIndex = i;
+      const m = this.special.exec(text);
+      if (!m || m.index >= end) break;
+      const at = m.index;
+      const tok = m[0];
+      if (tok === this.delimiter[0] && text.startsWith(this.delimiter, at)) {
+        this.add(bytes, seg, at);
+        this.emit();
+        i = at + this.delimiter.length;
+        seg = -1;
+      } else if (tok === '\\') {
+        refuse(lineNo, `a client command (${text.slice(at, at + 12).trim()}…) inside a statement: mysql and psql would run it on the host, so the dump is refused`);
+      } else if (tok === '#' || (tok === '--' && this.isLineComment(text, at, end))) {
+        break;
+      } else if (tok === '/*') {
+        if (this.isExecutableComment(text, at)) i = at + 3;
+        else {
+          this.blockComment = true;
+          i = at + 2;
+        }
+      } else if (tok === '--') {
+        i = at + 2;
+      } else if (tok === "'" && this.dialect === 'postgres' && (this.backslashStrings || this.isEString(text, at))) {
+        this.quote = "E'";
+        i = at + 1;
+      } else if (tok.length > 1 && tok.startsWith('$') && at > 0 && IDENT_CHAR.test(text[at - 1]!)) {
+        // A $ inside an identifier (foo$bar$) does not open a dollar quote.
+        i = at + 1;
+      } else if (tok === this.delimiter[0]) {
+        i = at + 1;
+      } else {
+        this.quote = tok;
+        i = at + tok.length;
+      }
+    }
+    if (seg >= 0 || this.size > 0) this.add(bytes, seg < 0 ? start : seg, Math.min(end + 1, bytes.length));
+  }
+
+  private add(bytes: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    this.parts.push(bytes.subarray(from, to));
+    this.size += to - from;
+    if (this.size > this.maxStatementBytes) refuse(this.startLine, `a statement longer than ${this.maxStatementBytes} bytes: refused (raise restore.maxStatementBytes if this dump really needs it)`);
+  }
+
+  private emit(): void {
+    const sql = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+    this.parts = [];
+    this.size = 0;
+    this.events.statement(sql, this.startLine);
+  }
+
+  private isLineComment(text: string, i: number, end: number): boolean {
+    if (this.dialect === 'mysql' && text[i] === '#') return true;
+    if (!text.startsWith('--', i)) return false;
+    // MySQL needs whitespace (or the line's end) after --; PostgreSQL does not.
+    return this.dialect === 'postgres' || i + 2 >= end || /\s/.test(text[i + 2]!);
+  }
+
+  /** MySQL's /*! … *\/ and MariaDB's /*M! … *\/ hold SQL the server runs: they are statement text, not comments. */
+  private isExecutableComment(text: string, i: number): boolean {
+    if (this.dialect !== 'mysql') return false;
+    const m = /^\/\*M?!(\d*)/.exec(text.slice(i, i + 16));
+    // A version no server reaches makes it a plain comment: MariaDB's dumps open with
+    // /*M!999999\- enable the sandbox mode *\/, a note for its client, never for the server.
+    return m !== null && !(m[1]!.length >= 6 && Number(m[1]) >= 999999);
+  }
+
+  private isEString(text: string, at: number): boolean {
+    const prev = text[at - 1];
+    return (prev === 'E' || prev === 'e') && (at < 2 || !IDENT_CHAR.test(text[at - 2]!));
+  }
+
+  /** Offset of the quote that closes the current one at or after `from`, or -1 if the line ends first. */
+  private closingQuote(text: string, from: number, end: number): number {
+    const q = this.quote!;
+    if (q.startsWith('$')) {
+      const close = text.indexOf(q, from);
+      return close < end ? close : -1;
+    }
+    const ch = q === "E'" ? "'" : q;
+    const escapes = q === "E'" || (this.dialect === 'mysql' && q !== '`');
+    let i = from;
+    for (;;) {
+      const close = text.indexOf(ch, i);
+      if (close < 0 || close >= end) return -1;
+      if (!escapes) return close;
+      const slash = text.indexOf('\\', i);
+      if (slash < 0 || slash > close) return close;
+      i = slash + 2;
+    }
+  }
+
+  private specialFor(delimiter: string): RegExp {
+    const tokens = [...SPECIAL[this.dialect]];
+    tokens.push(delimiter[0]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    return new RegExp(tokens.join('|'), 'g');
+  }
+}
