@@ -2,6 +2,7 @@ import { formatDuration, loadConfig } from '../config/index.js';
 import { copyStatus, runCopies, verifyCopies } from '../copy/index.js';
 import { LifeboatError } from '../domain/index.js';
 import { countByStatus, renderFreshness } from './check.js';
+import type { Runtime } from '../jobs/index.js';
 import { EXIT, type CliContext } from './context.js';
 import { renderTable } from './output.js';
 
@@ -11,6 +12,14 @@ export async function copyRunCommand(ctx: CliContext, opts: { policy?: string; j
   if (!config.estate.copies?.length) throw new LifeboatError('USAGE', 'the estate has no copies: policies');
   if (opts.policy && !config.estate.copies.some((p) => p.name === opts.policy)) throw new LifeboatError('USAGE', `unknown copy policy ${opts.policy}: expected one of ${config.estate.copies.map((p) => p.name).join(', ')}`);
   const rt = await ctx.openRuntime(config);
+  try {
+    return await copyRun(ctx, rt, opts);
+  } finally {
+    await rt.close();
+  }
+}
+
+async function copyRun(ctx: CliContext, rt: Runtime, opts: { policy?: string; json?: boolean }): Promise<number> {
   const started = Date.now();
   let shown = 0;
   const results = await runCopies(
@@ -43,7 +52,7 @@ export async function copyRunCommand(ctx: CliContext, opts: { policy?: string; j
 export async function copyStatusCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   const rt = await ctx.openRuntime(config);
-  const results = await copyStatus(config, rt.catalog, await rt.registry.read(), ctx.clock.now());
+  const results = await copyStatus(config, rt.catalog, await rt.registry.read(), ctx.clock.now()).finally(() => rt.close());
   if (opts.json) ctx.out(JSON.stringify({ checkedAt: ctx.clock.now().toISOString(), summary: countByStatus(results), results }, null, 2));
   else ctx.out(results.length ? renderFreshness(results, countByStatus(results)) : 'no copy policies');
   return results.every((r) => r.status === 'fresh') ? EXIT.ok : EXIT.targetFailed;
@@ -55,7 +64,7 @@ export async function copyVerifyCommand(ctx: CliContext, opts: { sample?: string
   const sample = opts.sample === undefined ? undefined : Number(opts.sample);
   if (sample !== undefined && !(Number.isInteger(sample) && sample > 0)) throw new LifeboatError('USAGE', `--sample: expected a positive whole number, got ${opts.sample}`);
   const rt = await ctx.openRuntime(config);
-  const r = await verifyCopies(rt, { sample });
+  const r = await verifyCopies({ ...rt, signal: ctx.signal }, { sample }).finally(() => rt.close());
   if (opts.json) ctx.out(JSON.stringify(r, null, 2));
   else ctx.out([`${r.checked} copies re-hashed, ${r.bad.length} bad`, ...r.bad.map((b) => `! ${b.key} in ${b.region}: ${b.problem}`)].join('\n'));
   return r.bad.length ? EXIT.targetFailed : EXIT.ok;

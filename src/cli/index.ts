@@ -10,6 +10,7 @@ export { drillListCommand, drillRunCommand, drillShowCommand, drillHistoryComman
 export { sandboxSweepCommand } from './sandbox-sweep.js';
 export { canaryCommand, canarySetupCommand } from './canary.js';
 export { copyRunCommand, copyStatusCommand, copyVerifyCommand } from './copy.js';
+export { scrubCommand } from './scrub.js';
 export { schedulerCommand, workerCommand, type DistributedOptions } from './distributed.js';
 export { statusCommand } from './status.js';
 export { errorJson, jsonText, wantsJson, type JsonError } from './json-error.js';

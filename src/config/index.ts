@@ -1,6 +1,7 @@
 export { loadConfig, type LoadedConfig } from './load.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';
 export { parseDuration, formatDuration, durationSchema, DURATION_HINT } from './duration.js';
+export { parseByteRate, byteRateSchema, BYTE_RATE_HINT } from './byte-rate.js';
 export { jsonSchemaFor, FILE_KINDS, type FileKind } from './json-schema.js';
 export type { Estate, Resource, Region, Sandbox, DatabaseSource, CopyPolicy } from './schemas/estate.js';
 export type { Drill } from './schemas/drill.js';

@@ -3,7 +3,7 @@ import type { Ledger } from '../ledger/index.js';
 import type { RegionStore } from '../providers/index.js';
 import type { CopyRecord, CopyRegistryStore } from './copy-registry.js';
 import { copyId } from './copy-registry.js';
-import { sha256Of } from './hash-stream.js';
+import { createHash } from 'node:crypto';
 
 export interface VerifyResult {
   checked: number;
@@ -15,10 +15,13 @@ export interface VerifyResult {
  * bit rot and tampering show up here, before a drill needs the copy. `sample` spreads the
  * I/O: the copies verified longest ago go first.
  */
-export async function verifyCopies(deps: { registry: CopyRegistryStore; store(region: string): RegionStore; ledger: Ledger; clock: Clock; logger: Logger }, opts: { sample?: number } = {}): Promise<VerifyResult> {
+export async function verifyCopies(
+  deps: { registry: CopyRegistryStore; store(region: string): RegionStore; ledger: Ledger; clock: Clock; logger: Logger; signal?: AbortSignal },
+  opts: { sample?: number; resources?: readonly string[]; pace?: (bytes: number, signal?: AbortSignal) => Promise<void> } = {},
+): Promise<VerifyResult> {
   const reg = await deps.registry.read();
   const records = Object.values(reg)
-    .filter((r) => r.sha256)
+    .filter((r) => r.sha256 && (!opts.resources || opts.resources.includes(r.resource)))
     .sort((a, b) => a.verifiedAt.localeCompare(b.verifiedAt));
   const chosen = opts.sample ? records.slice(0, opts.sample) : records;
   const result: VerifyResult = { checked: 0, bad: [] };
@@ -27,11 +30,23 @@ export async function verifyCopies(deps: { registry: CopyRegistryStore; store(re
     const store = deps.store(rec.region);
     const head = await store.head(rec.key);
     let problem: string | undefined;
+    deps.signal?.throwIfAborted();
     if (!head) problem = 'copy is gone';
+    else if (head.notFile) problem = `${rec.key} ${head.notFile}: not a copy any more`;
     else if (head.size !== rec.size) problem = `size is ${head.size}, was ${rec.size} when verified`;
     else {
-      const now = await sha256Of(await store.read(rec.key));
-      if (now.hex !== rec.sha256) problem = `content changed: sha256 ${now.hex.slice(0, 12)}…, was ${rec.sha256.slice(0, 12)}… when verified`;
+      const hash = createHash('sha256');
+      try {
+        for await (const c of await store.read(rec.key)) {
+          hash.update(c as Buffer);
+          await opts.pace?.((c as Buffer).length, deps.signal);
+        }
+        const now = hash.digest('hex');
+        if (now !== rec.sha256) problem = `content changed: sha256 ${now.slice(0, 12)}…, was ${rec.sha256.slice(0, 12)}… when verified`;
+      } catch (err) {
+        if (deps.signal?.aborted) throw err;
+        problem = `unreadable: ${(err as Error).message}`;
+      }
     }
     result.checked++;
     const at = deps.clock.now().toISOString();

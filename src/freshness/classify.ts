@@ -17,6 +17,9 @@ export interface ClassifyInput {
   inspected: Inspected[];
 }
 
+/** How far ahead of our clock a backup's time may be before it is taken for a lie rather than skew. */
+export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60_000;
+
 function summary(b: BackupRef, nowMs: number): BackupSummary {
   return { name: b.name, region: b.region, time: b.time.toISOString(), timeSource: b.timeSource, ageMs: nowMs - b.time.getTime(), size: b.size };
 }
@@ -48,9 +51,12 @@ export function classify(input: ClassifyInput): FreshnessResult {
   } else {
     const age = newestUsable!.ageMs;
     const target = `target ${formatDuration(rpoMs)}${graceMs ? ` + ${formatDuration(graceMs)} grace` : ''}`;
-    if (age < -5 * 60_000) {
-      status = 'fresh';
-      reason = `newest backup is dated ${formatDuration(-age)} in the future (clock skew?), ${target}`;
+    if (age < -CLOCK_SKEW_TOLERANCE_MS) {
+      // A time from the future proves nothing about how recent the data is (a wrong clock, a forged manifest).
+      newest = { ...newestUsable!, problem: `backup time is in the future (${formatDuration(-age)} ahead, over the ${formatDuration(CLOCK_SKEW_TOLERANCE_MS)} clock-skew tolerance)` };
+      newestUsable = undefined;
+      status = 'failing';
+      reason = `newest backup ${first.backup.name}: ${newest.problem}`;
     } else if (age > rpoMs + graceMs) {
       status = 'stale';
       reason = `newest usable backup is ${formatDuration(age)} old, over ${target}`;

@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../fsutil/index.js';
 import type { BackupInspector, BackupRef, Verdict } from '../providers/index.js';
 
+/** Bumped whenever what makes a backup usable changes, so verdicts judged by older rules are read again. */
+const CACHE_VERSION = 2;
+
 interface Entry {
   fingerprint: string;
   verdict: Verdict;
@@ -27,7 +30,7 @@ export async function openVerdictCache(file: string | undefined): Promise<Verdic
   if (file) {
     try {
       const json = JSON.parse(await readFile(file, 'utf8')) as { version: number; entries: Record<string, Entry> };
-      if (json.version === 1) for (const [k, v] of Object.entries(json.entries)) entries.set(k, v);
+      if (json.version === CACHE_VERSION) for (const [k, v] of Object.entries(json.entries)) entries.set(k, v);
     } catch {
       // A missing or damaged cache only costs a re-read of the backups.
     }
@@ -51,7 +54,7 @@ export async function openVerdictCache(file: string | undefined): Promise<Verdic
     },
     async save() {
       if (!file || !dirty) return;
-      await writeFileAtomic(file, JSON.stringify({ version: 1, entries: Object.fromEntries(entries) }));
+      await writeFileAtomic(file, JSON.stringify({ version: CACHE_VERSION, entries: Object.fromEntries(entries) }));
       dirty = false;
     },
     get size() {
@@ -60,7 +63,10 @@ export async function openVerdictCache(file: string | undefined): Promise<Verdic
   };
 }
 
-/** An inspector that reads a backup only when the cache has no verdict for its current fingerprint. */
+/**
+ * An inspector that reads a backup only when the cache has no verdict for its current
+ * fingerprint; `recheck` reads it again whatever the cache says (before a restore, in a scrub).
+ */
 export function cachedInspector(inner: BackupInspector, cache: VerdictCache): BackupInspector {
   return {
     async inspect(backup, signal) {
@@ -70,5 +76,27 @@ export function cachedInspector(inner: BackupInspector, cache: VerdictCache): Ba
       cache.set(backup, verdict);
       return verdict;
     },
+    recheck: (backup, signal) => recheckBackup(backup, inner, cache, signal),
   };
+}
+
+/**
+ * Reads a backup end to end again and remembers the new verdict. Bytes that changed while
+ * size and mtime stayed the same are rot (or tampering): without a manifest to hold them
+ * to, the sha256 verified earlier under the same fingerprint is the reference. A failing
+ * verdict is saved at once, so freshness shows it even if this process dies next.
+ */
+export async function recheckBackup(backup: BackupRef, inner: BackupInspector, cache: VerdictCache, signal?: AbortSignal): Promise<Verdict> {
+  const before = cache.get(backup);
+  let verdict = await inner.inspect(backup, signal);
+  if (verdict.usable && before?.usable && before.sha256 && verdict.sha256 && before.sha256 !== verdict.sha256) {
+    verdict = {
+      ...verdict,
+      usable: false,
+      reason: `content changed in place since it was verified at ${before.checkedAt} (same size and mtime): sha256 ${verdict.sha256.slice(0, 12)}…, was ${before.sha256.slice(0, 12)}…`,
+    };
+  }
+  cache.set(backup, verdict);
+  if (!verdict.usable) await cache.save();
+  return verdict;
 }

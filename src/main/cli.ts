@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { errorJson, jsonText, wantsJson, schedulerCommand, statusCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerKeygenCommand, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
+import { errorJson, jsonText, wantsJson, schedulerCommand, statusCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, scrubCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerKeygenCommand, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
 import { ConfigError } from '../config/index.js';
 import { exitCodeOf, LifeboatError, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
@@ -177,10 +177,12 @@ async function main(argv: string[]): Promise<number> {
     .command('sandbox')
     .description('drill sandboxes')
     .command('sweep')
-    .description('tear down sandboxes left behind by drills that died')
+    .description('mark runs whose process died abandoned, and tear down the sandboxes left behind by them')
+    .option('--redis <url>', 'distributed mode: ask BullMQ whether a drill\'s job is still held by a worker (default: REDIS_URL)')
+    .option('--prefix <prefix>', 'BullMQ key prefix', 'lifeboat')
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      exit = await sandboxSweepCommand(context(), o);
+      exit = await sandboxSweepCommand(context(), distributed(o));
     });
 
   const copy = program.command('copy').description('cold copies of backups in other regions');
@@ -206,6 +208,16 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       exit = await copyVerifyCommand(context(), o);
+    });
+
+  program
+    .command('scrub')
+    .description('re-hash every backup and cold copy against its manifest and what was verified, at a rate limit; exit 1 naming any that rotted')
+    .option('--rate <rate>', 'read at most this fast, e.g. 50MB/s (default: the estate\'s scrub.rate, else unlimited)')
+    .option('-r, --resource <id...>', 'only these resources and their copies')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => {
+      exit = await scrubCommand(context(), o);
     });
 
   const canary = program.command('canary').description('heartbeat rows in production whose newest restored value measures a drill\'s real RPO');

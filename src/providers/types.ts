@@ -43,4 +43,6 @@ export interface BackupCatalog {
 /** Reads a backup end to end to decide whether it is usable. Expensive: callers cache by fingerprint. */
 export interface BackupInspector {
   inspect(backup: BackupRef, signal?: AbortSignal): Promise<Verdict>;
+  /** Reads the backup again whatever was remembered, and remembers the new verdict (an inspector with a memory). */
+  recheck?(backup: BackupRef, signal?: AbortSignal): Promise<Verdict>;
 }

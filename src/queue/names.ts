@@ -6,6 +6,7 @@ export const QUEUE_OF: Record<Schedule['job'], string> = {
   drill: 'drill',
   copy: 'copy',
   'copy-verify': 'copy-verify',
+  scrub: 'scrub',
   canary: 'canary',
   'demo-backups': 'demo-backups',
 };

@@ -21,7 +21,7 @@ export interface WorkerPool {
 }
 
 /** Concurrency per queue: drills and copies are heavy, checks are light. */
-export const DEFAULT_CONCURRENCY: Record<string, number> = { freshness: 2, drill: 1, copy: 1, 'copy-verify': 1, canary: 2, 'demo-backups': 1 };
+export const DEFAULT_CONCURRENCY: Record<string, number> = { freshness: 2, drill: 1, copy: 1, 'copy-verify': 1, scrub: 1, canary: 2, 'demo-backups': 1 };
 
 /**
  * Workers for every queue, running the same handlers as embedded mode. A payload that does

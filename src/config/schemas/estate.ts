@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../duration.js';
+import { byteRateSchema } from '../byte-rate.js';
 import { idSchema, ratioSchema, secretRefSchema } from './common.js';
 
 /** A region is a place backups live. Today: a directory (local disk or NFS mount). */
@@ -163,6 +164,10 @@ export const estateSchema = z
     credentials: recordOf(credentialSchema).optional(),
     resources: z.array(resourceSchema),
     copies: z.array(copyPolicySchema).optional().meta({ description: 'Cold-copy policies: backups copied to other regions, verified, write-once.' }),
+    scrub: z
+      .strictObject({ rate: byteRateSchema.optional().meta({ description: 'Read at most this fast when re-hashing backups and copies, e.g. 50MB/s (default: unlimited).' }) })
+      .optional()
+      .meta({ description: 'lifeboat scrub and scrub schedules: re-hashing every backup and copy to find rot.' }),
     sandboxes: recordOf(sandboxSchema).optional(),
     alertRoutes: recordOf(alertRouteSchema).optional(),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../duration.js';
+import { byteRateSchema } from '../byte-rate.js';
 import { cronSchema, idSchema, timezoneSchema } from './common.js';
 
 const when = {
@@ -27,6 +28,12 @@ export const scheduleSchema = z
       ...when,
     }),
     z.strictObject({
+      job: z.literal('scrub'),
+      resources: z.array(idSchema).optional().meta({ description: 'Only these resources and their copies (default: all).' }),
+      rate: byteRateSchema.optional().meta({ description: 'Read at most this fast, e.g. 50MB/s (default: the estate\'s scrub.rate, else unlimited).' }),
+      ...when,
+    }),
+    z.strictObject({
       job: z.literal('canary'),
       resources: z.array(idSchema).optional().meta({ description: 'Only these resources (default: every resource with a source).' }),
       ...when,
@@ -36,8 +43,8 @@ export const scheduleSchema = z
       ...when,
       description: z.string().optional().meta({ description: 'Writes new dumps into the demo estate, as a nightly backup cron would.' }),
     }),
-  ], { error: (iss) => iss.code === 'invalid_union' ? `expected job: freshness, drill, copy, copy-verify, canary or demo-backups` : undefined })
+  ], { error: (iss) => iss.code === 'invalid_union' ? `expected job: freshness, drill, copy, copy-verify, scrub, canary or demo-backups` : undefined })
   .meta({ title: 'lifeboat schedule (schedules/*.yaml)' });
 
 export type Schedule = z.output<typeof scheduleSchema> & { name: string };
-export const JOB_KINDS = ['freshness', 'drill', 'copy', 'copy-verify', 'canary', 'demo-backups'] as const;
+export const JOB_KINDS = ['freshness', 'drill', 'copy', 'copy-verify', 'scrub', 'canary', 'demo-backups'] as const;
