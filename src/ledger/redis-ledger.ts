@@ -46,10 +46,15 @@ export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
         await conn.unwatch();
         throw new LifeboatError('LEDGER_TAMPERED', `the Redis ledger ${listKey} holds ${length} records but its head says #${head?.seq ?? 0}: they always move together. Nothing is appended; run lifeboat ledger verify`);
       }
-      await guardTail(opts.key, head, undefined, opts.sealing?.witness).catch(async (err: unknown) => {
+      try {
+        await guardTail(opts.key, head, undefined, opts.sealing?.witness);
+      } catch (err) {
+        // A writer that appended since our read moves the witness ahead of what we read: read again.
+        const moved = (await conn.get(headKey)) !== rawHead;
         await conn.unwatch();
+        if (moved) continue;
         throw err;
-      });
+      }
       const at = opts.clock.now();
       const sealed: LedgerRecord[] = [];
       let seq = head?.seq ?? 0;

@@ -1,8 +1,22 @@
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock, silentLogger } from '../../src/domain/index.js';
-import { createFsLedger, createRedisLedger, type Ledger } from '../../src/ledger/index.js';
+import {
+  createDirWitness,
+  createFsLedger,
+  createRedisLedger,
+  createRedisWitness,
+  createSigner,
+  createVerifier,
+  generateLedgerKeyPair,
+  parsePrivateKey,
+  parsePublicKey,
+  type Ledger,
+  type SealingOptions,
+} from '../../src/ledger/index.js';
+import { hashRecord } from '../../src/ledger/record.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
@@ -12,50 +26,91 @@ const keys: string[] = [];
 
 afterAll(async () => {
   for (const k of keys) {
-    const found = await redis.keys(`${k}:*`);
+    const found = await redis.keys(`${k}*`);
     if (found.length) await redis.del(...found);
   }
   await redis.quit();
 });
 
-interface Backend {
+const pair = generateLedgerKeyPair();
+const publicKey = parsePublicKey(pair.publicKey);
+const keyed = (): SealingOptions => ({ verifier: createVerifier(publicKey), signer: createSigner(parsePrivateKey(pair.privateKeyPem, 'test'), publicKey, 'test') });
+
+type Raw = Record<string, unknown>;
+interface Opened {
   /** Two handles on one shared ledger, as two workers would have. */
-  open(): Promise<{ a: Ledger; b: Ledger; editRecord(position: number, edit: (json: Record<string, unknown>) => void): Promise<void> }>;
+  a: Ledger;
+  b: Ledger;
+  editRecord(position: number, edit: (json: Raw) => void): Promise<void>;
+  /** Raw records and head as stored, for an attacker with write access to the store. */
+  readRaw(): Promise<{ records: Raw[]; head: string | undefined }>;
+  writeRaw(records: Raw[], head: string | undefined): Promise<void>;
+}
+
+interface Backend {
+  /** With sealing: a key, and a witness outside the ledger (a folder; a Redis key). */
+  open(sealing?: 'key+witness' | 'key'): Promise<Opened>;
 }
 
 const backends: Record<string, Backend> = {
   file: {
-    async open() {
+    async open(mode) {
       const dir = await tmp();
-      const { readFile, writeFile } = await import('node:fs/promises');
+      const witnessDir = await tmp();
+      const sealing = mode ? { ...keyed(), witness: mode === 'key+witness' ? createDirWitness(witnessDir) : undefined } : undefined;
+      const file = `${dir}/ledger.jsonl`;
+      const readRaw = async () => ({
+        records: (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Raw),
+        head: await readFile(`${dir}/head.json`, 'utf8').catch(() => undefined),
+      });
       return {
-        a: createFsLedger({ dir, clock, logger: silentLogger }),
-        b: createFsLedger({ dir, clock, logger: silentLogger }),
+        a: createFsLedger({ dir, clock, logger: silentLogger, sealing }),
+        b: createFsLedger({ dir, clock, logger: silentLogger, sealing }),
         async editRecord(position, edit) {
-          const lines = (await readFile(`${dir}/ledger.jsonl`, 'utf8')).split('\n');
-          const json = JSON.parse(lines[position - 1]!) as Record<string, unknown>;
+          const lines = (await readFile(file, 'utf8')).split('\n');
+          const json = JSON.parse(lines[position - 1]!) as Raw;
           edit(json);
           lines[position - 1] = JSON.stringify(json);
-          await writeFile(`${dir}/ledger.jsonl`, lines.join('\n'));
+          await writeFile(file, lines.join('\n'));
+        },
+        readRaw,
+        async writeRaw(records, head) {
+          await writeFile(file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+          const { rm } = await import('node:fs/promises');
+          if (head === undefined) await rm(`${dir}/head.json`, { force: true });
+          else await writeFile(`${dir}/head.json`, head);
         },
       };
     },
   },
   redis: {
-    async open() {
+    async open(mode) {
       const key = `lbtest-${randomBytes(4).toString('hex')}:ledger`;
       keys.push(key);
+      const sealing = mode ? { ...keyed(), witness: mode === 'key+witness' ? createRedisWitness(redis, `${key}-witness`) : undefined } : undefined;
       return {
-        a: createRedisLedger({ redis, key, clock, logger: silentLogger }),
-        b: createRedisLedger({ redis, key, clock, logger: silentLogger }),
+        a: createRedisLedger({ redis, key, clock, logger: silentLogger, sealing }),
+        b: createRedisLedger({ redis, key, clock, logger: silentLogger, sealing }),
         async editRecord(position, edit) {
-          const json = JSON.parse((await redis.lindex(`${key}:records`, position - 1))!) as Record<string, unknown>;
+          const json = JSON.parse((await redis.lindex(`${key}:records`, position - 1))!) as Raw;
           edit(json);
           await redis.lset(`${key}:records`, position - 1, JSON.stringify(json));
+        },
+        async readRaw() {
+          return { records: (await redis.lrange(`${key}:records`, 0, -1)).map((l) => JSON.parse(l) as Raw), head: (await redis.get(`${key}:head`)) ?? undefined };
+        },
+        async writeRaw(records, head) {
+          await redis.del(`${key}:records`, `${key}:head`);
+          if (records.length) await redis.rpush(`${key}:records`, ...records.map((r) => JSON.stringify(r)));
+          if (head !== undefined) await redis.set(`${key}:head`, head);
         },
       };
     },
   },
+};
+
+const fill = async (l: Ledger, n: number) => {
+  for (let i = 1; i <= n; i++) await l.append({ type: 't', subject: 's', data: { i } });
 };
 
 /** Every ledger backend keeps the same promises; this suite is what a new backend must pass. */
@@ -73,22 +128,94 @@ describe.each(Object.entries(backends))('ledger contract: %s', (_name, backend) 
   });
 
   it('keeps one chain when two writers append at once', async () => {
-    const { a, b } = await backend.open();
+    const { a, b } = await backend.open('key+witness');
     await Promise.all([
       ...Array.from({ length: 40 }, (_, i) => a.append({ type: 'a', subject: 'x', data: { i } })),
       ...Array.from({ length: 40 }, (_, i) => b.append({ type: 'b', subject: 'x', data: { i } })),
     ]);
-    expect(await a.verify()).toMatchObject({ ok: true, records: 80 });
+    const report = await a.verify();
+    expect(report).toMatchObject({ ok: true, records: 80 });
+    // The witness never moves back, whichever writer finished last.
+    expect(report.checked?.witness).toMatchObject({ state: 'present', seq: 80 });
     await Promise.all([a.close(), b.close()]);
-  });
+  }, 30_000);
 
   it('names an edited record by position', async () => {
     const { a, editRecord } = await backend.open();
-    for (let i = 1; i <= 4; i++) await a.append({ type: 't', subject: 's', data: { i } });
+    await fill(a, 4);
     await editRecord(3, (r) => ((r.data as { i: number }).i = 33));
     const report = await a.verify();
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'edited', position: 3, seq: 3 })]);
+    await a.close();
+  });
+
+  it('signs every record and seal: verify checks each against the public key and the witness', async () => {
+    const { a, readRaw } = await backend.open('key+witness');
+    await fill(a, 3);
+    const raw = await readRaw();
+    expect(raw.records.every((r) => typeof r.sig === 'string' && r.kid === pair.kid)).toBe(true);
+    expect(JSON.parse(raw.head!)).toMatchObject({ seq: 3, kid: pair.kid, sig: expect.any(String), at: '2026-11-22T00:00:00.000Z' });
+    const report = await a.verify();
+    expect(report).toMatchObject({ ok: true, records: 3 });
+    expect(report.checked).toMatchObject({
+      signatures: { key: pair.kid, signed: 3, valid: 3, unsigned: 0, sealedFrom: 1 },
+      head: { state: 'present', seq: 3, signature: 'valid' },
+      witness: { state: 'present', seq: 3, signature: 'valid' },
+    });
+    await a.close();
+  });
+
+  it('fails a record appended with a correctly recomputed hash but no key', async () => {
+    const { a, readRaw, writeRaw } = await backend.open('key');
+    await fill(a, 3);
+    const { records, head } = await readRaw();
+    const last = records[2]!;
+    const forged: Raw = { seq: 4, at: '2026-11-22T00:00:01.000Z', type: 'drill.finished', subject: 'x', data: { passed: true }, prev: last.hash };
+    forged.hash = hashRecord(forged as never);
+    await writeRaw([...records, forged], head);
+    const report = await a.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'unsigned', seq: 4, position: 4 }));
+    // Copying a signature from another record does not help: it covers that record's hash.
+    await writeRaw([...records, { ...forged, kid: pair.kid, hash: hashRecord({ ...forged, kid: pair.kid } as never), sig: last.sig }], head);
+    expect((await a.verify()).problems).toContainEqual(expect.objectContaining({ kind: 'bad-signature', seq: 4 }));
+    await a.close();
+  });
+
+  it('detects records cut off the end, even with the head moved back to an earlier seal', async () => {
+    const { a, readRaw, writeRaw } = await backend.open('key+witness');
+    await fill(a, 2);
+    const earlier = await readRaw();
+    await fill(a, 3);
+    // The attacker kept a copy of the head from #2: a valid signed seal, just an old one.
+    await writeRaw(earlier.records, earlier.head);
+    const report = await a.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'truncated', seq: 5, message: expect.stringMatching(/records after #2 up to #5 are missing: the witness/) }));
+    // Nothing is chained onto the cut ledger: that would bury the cut.
+    await expect(a.append({ type: 't', subject: 's', data: {} })).rejects.toMatchObject({ code: 'LEDGER_TAMPERED' });
+    await a.close();
+  });
+
+  it('detects a deleted head, and an emptied ledger its witness knows had records', async () => {
+    const { a, readRaw, writeRaw } = await backend.open('key+witness');
+    await fill(a, 3);
+    const { records } = await readRaw();
+    await writeRaw(records, undefined);
+    expect((await a.verify()).problems).toContainEqual(expect.objectContaining({ kind: 'head-missing' }));
+    await writeRaw([], undefined);
+    const emptied = await a.verify();
+    expect(emptied).toMatchObject({ ok: false, records: 0 });
+    expect(emptied.problems).toContainEqual(expect.objectContaining({ kind: 'truncated', seq: 3 }));
+    await a.close();
+  });
+
+  it('refuses to append without the signing key when a public key is configured', async () => {
+    const { a } = await backend.open();
+    const dir = await tmp();
+    const verifyOnly = createFsLedger({ dir, clock, logger: silentLogger, sealing: { verifier: createVerifier(publicKey) } });
+    await expect(verifyOnly.append({ type: 't', subject: 's', data: {} })).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE' });
     await a.close();
   });
 });
