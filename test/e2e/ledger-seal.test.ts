@@ -53,6 +53,31 @@ describe('ledger keygen', () => {
   });
 });
 
+describe('ledger keys in the estate', () => {
+  it('refuses a malformed public key, a signing key without one, and a private key that is not its pair (exit 2)', async () => {
+    const dir = await tmp();
+    await writeEstate(dir, res('a'));
+    const estate = path.join(dir, 'lifeboat.yaml');
+    const base = await readFile(estate, 'utf8');
+    const withLedger = (block: string) => writeFile(estate, base.replace('ledger: { dir: ledger }', `ledger: { dir: ledger, ${block} }`));
+    await withLedger('publicKey: not-a-key');
+    const bad = await runCli(['validate'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout + bad.stderr).toMatch(/lifeboat\.yaml:2:\d+.*ledger\.publicKey.*expected an ed25519 public key/s);
+    await withLedger('signingKey: { env: LIFEBOAT_LEDGER_KEY }');
+    const orphan = await runCli(['validate'], { cwd: dir });
+    expect(orphan.code).toBe(2);
+    expect(orphan.stdout + orphan.stderr).toMatch(/ledger\.signingKey needs ledger\.publicKey/);
+    const one = /publicKey: (\S+)/.exec((await runCli(['ledger', 'keygen', '--out', 'one.key'], { cwd: dir })).stdout)![1]!;
+    await runCli(['ledger', 'keygen', '--out', 'two.key'], { cwd: dir });
+    await withLedger(`publicKey: ${one}, signingKey: { file: two.key }`);
+    const mismatch = await runCli(['check'], { cwd: dir });
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toMatch(/the private key in ledger\.signingKey \(file two\.key\) is not the pair of ledger\.publicKey/);
+    expect(mismatch.stderr).not.toContain((await readFile(path.join(dir, 'two.key'), 'utf8')).split('\n')[1]!);
+  });
+});
+
 describe('ledger verify on a sealed ledger', () => {
   it('says what it checked: records, signatures, head seal, witness; the key never appears in output', async () => {
     const { dir, privatePem, check } = await sealedEstate();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isEd25519PublicKey } from './ledger-key.js';
 import { durationSchema } from '../duration.js';
 import { byteRateSchema } from '../byte-rate.js';
 import { idSchema, ratioSchema, secretRefSchema } from './common.js';
@@ -130,7 +131,7 @@ export const estateSchema = z
         key: z.string().min(1).optional().meta({ description: 'Redis key prefix of the redis ledger (default lifeboat:ledger).' }),
         publicKey: z
           .string()
-          .min(1)
+          .refine(isEd25519PublicKey, { error: 'expected an ed25519 public key: the base64 line printed by lifeboat ledger keygen, or a PEM block' })
           .optional()
           .meta({ description: 'ed25519 public key (base64 line from lifeboat ledger keygen): every record and seal must verify against it.' }),
         signingKey: secretRefSchema.optional().meta({ description: 'Where the ed25519 private key is (env or file; never in YAML): needed to append when publicKey is set.' }),
