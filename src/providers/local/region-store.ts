@@ -159,10 +159,10 @@ export function createLocalRegionStore(region: string, root: string): RegionStor
         if (!st.isFile() || st.nlink !== 1 || (owned.has(key) && owned.get(key) !== idOf(st))) {
           throw new LifeboatError('BACKUP_UNREADABLE', `the partial of ${key} in region ${region} is not the file that was verified: not published`);
         }
-        // Read-only, dated and durable before it has its final name: a kill after link() leaves a finished copy.
+        // Read-only and dated before it has its final name: a kill after link() leaves a finished copy. (The bytes
+        // were fsynced before they were verified; the journal orders this metadata before the link and the folder's fsync.)
         await fh.utimes(opts.mtime, opts.mtime);
         await fh.chmod(0o444);
-        await fh.sync();
         // link() never replaces an existing name (nor follows the partial): write-once even against a racing writer.
         try {
           await link(p, final);
