@@ -19,6 +19,13 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
+/** A user's value as shown in a message: JSON-quoted, and cut short so a huge value cannot flood the terminal. */
+export function quote(value: unknown, max = 60): string {
+  const text = typeof value === 'string' ? value : String(value);
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return `${JSON.stringify(cut)}${text.length > max ? ` (${text.length} characters)` : ''}`;
+}
+
 export function formatIssue(issue: ConfigIssue): string {
   const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
   return `${where} ${issue.path || '(file)'}: ${issue.message}`;

@@ -1,4 +1,5 @@
-export { loadConfig, type LoadedConfig } from './load.js';
+export { loadConfig, type LoadedConfig, type LoadOptions } from './load.js';
+export { configureConfigLimits, DEFAULT_LIMITS, limitsFor, parseByteSize, type ConfigLimits } from './limits.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';
 export { parseDuration, formatDuration, durationSchema, DURATION_HINT } from './duration.js';
 export { parseByteRate, byteRateSchema, BYTE_RATE_HINT } from './byte-rate.js';

@@ -1,14 +1,17 @@
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { LifeboatError } from '../domain/index.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { checkCrossReferences, type RawFile } from './cross-refs.js';
 import { deepFreeze } from './deep-freeze.js';
+import { currentConfigLimits, type ConfigLimits } from './limits.js';
+import { readConfigFile } from './read-config-file.js';
+import { idSchema } from './schemas/common.js';
 import { drillSchema, type Drill } from './schemas/drill.js';
 import { estateSchema, type Estate, type Resource } from './schemas/estate.js';
 import { scheduleSchema, type Schedule } from './schemas/schedule.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { readYamlFolder } from './yaml-folder.js';
+import { parseYamlSource, unreadableSource, type YamlSource } from './yaml-source.js';
 import { issuesFromZod } from './zod-issues.js';
 
 export interface LoadedConfig {
@@ -25,27 +28,35 @@ export interface LoadedConfig {
   regionRoots: ReadonlyMap<string, string>;
 }
 
+export interface LoadOptions {
+  /** Size and parser limits for every file; default: the process's (set by the composition root). */
+  limits?: ConfigLimits;
+}
+
 /** Loads and validates the whole tree (estate, drills, schedules); throws one ConfigError listing every problem. */
-export async function loadConfig(estateFile: string): Promise<LoadedConfig> {
+export async function loadConfig(estateFile: string, options: LoadOptions = {}): Promise<LoadedConfig> {
+  const limits = options.limits ?? currentConfigLimits();
   const absFile = path.resolve(estateFile);
   const baseDir = path.dirname(absFile);
   const display = (p: string) => path.relative(process.cwd(), p) || p;
   const issues: ConfigIssue[] = [];
 
-  let text: string;
-  try {
-    text = await readFile(absFile, 'utf8');
-  } catch (err) {
-    throw new LifeboatError('CONFIG_NOT_FOUND', `cannot read estate file ${display(absFile)}: ${(err as Error).message}`, { cause: err });
-  }
-  const estateSource = parseYamlSource(display(absFile), text);
+  const read = await readConfigFile(absFile, limits.maxFileBytes);
+  if (!read.ok && read.missing) throw new LifeboatError('CONFIG_NOT_FOUND', `cannot read estate file ${display(absFile)}: it ${read.reason}`);
+  const estateSource = read.ok
+    ? parseYamlSource(display(absFile), read.text, limits)
+    : unreadableSource(display(absFile), [{ file: display(absFile), path: '', message: read.reason }]);
   issues.push(...estateSource.issues);
   const estate = validate(estateSource, estateSchema, issues);
 
-  const drillsDir = path.resolve(baseDir, estate?.paths?.drills ?? 'drills');
-  const schedulesDir = path.resolve(baseDir, estate?.paths?.schedules ?? 'schedules');
-  const drills = await loadKind(drillsDir, drillSchema, issues, display);
-  const schedules = await loadKind(schedulesDir, scheduleSchema, issues, display);
+  const folder = async (field: 'drills' | 'schedules', schema: z.ZodType) => {
+    const dir = path.resolve(baseDir, estate?.paths?.[field] ?? field);
+    const { files, problem } = await readYamlFolder(dir, limits, display);
+    if (problem) issues.push({ file: estateSource.file, ...estateSource.locate(['paths', field]), path: `paths.${field}`, message: problem });
+    return files.map(({ file, source }) => parsed(source, file, schema, field === 'drills' ? 'drill' : 'schedule', issues));
+  };
+  const drills = await folder('drills', drillSchema);
+  const schedules = await folder('schedules', scheduleSchema);
 
   issues.push(...checkCrossReferences({ source: estateSource }, drills.map((d) => d.raw), schedules.map((s) => s.raw)));
   if (issues.length || !estate) throw new ConfigError(sortByPlace(issues, [estateSource.file, ...drills.map((d) => d.raw.source.file), ...schedules.map((x) => x.raw.source.file)]));
@@ -76,27 +87,20 @@ function validate<S extends z.ZodType>(src: YamlSource, schema: S, issues: Confi
   return undefined;
 }
 
-/** Every file of one kind in a folder: parsed, validated, and named (by name: or else by file name). */
-async function loadKind<S extends z.ZodType>(dir: string, schema: S, issues: ConfigIssue[], display: (p: string) => string) {
-  const out: { raw: RawFile; value?: z.output<S> }[] = [];
-  for (const file of await yamlFiles(dir)) {
-    const source = parseYamlSource(display(file), await readFile(file, 'utf8'));
-    issues.push(...source.issues);
-    const value = validate(source, schema, issues);
-    const declared = (source.data as { name?: unknown } | undefined)?.name;
-    out.push({ raw: { source, name: typeof declared === 'string' ? declared : baseName(file) }, value });
+/** One drill or schedule file: validated, and named (by name: or else by its file name, which must be a valid name). */
+function parsed(source: YamlSource, file: string, schema: z.ZodType, kind: string, issues: ConfigIssue[]) {
+  issues.push(...source.issues);
+  const value = validate(source, schema, issues);
+  const fileName = baseName(file);
+  if (!idSchema.safeParse(fileName).success) {
+    issues.push({
+      file: source.file,
+      path: '',
+      message: `the file name ${JSON.stringify(fileName)} is not a valid ${kind} name: expected lower-case letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit) before .yaml`,
+    });
   }
-  return out;
-}
-
-async function yamlFiles(dir: string): Promise<string[]> {
-  try {
-    const names = await readdir(dir);
-    return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => path.join(dir, n));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const declared = (source.data as { name?: unknown } | undefined)?.name;
+  return { raw: { source, name: typeof declared === 'string' ? declared : fileName } as RawFile, value };
 }
 
 /** Files in the order they were read, then top to bottom within each. */

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { errorJson, jsonText, wantsJson, schedulerCommand, statusCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, scrubCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerKeygenCommand, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError, configureConfigLimits } from '../config/index.js';
 import { exitCodeOf, LifeboatError, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { createRuntime } from './runtime.js';
+import { configLimitsFromEnv } from './config-limits.js';
 import type { Runtime } from '../jobs/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride();
 
   const context = (): CliContext => {
+    configureConfigLimits(configLimitsFromEnv(process.env));
     const g = program.opts<{ config: string; logFormat: LogFormat }>();
     const logger = createLogger(g.logFormat);
     return {

@@ -1,12 +1,14 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
+import { quote } from '../config-error.js';
 
 /** Ids name things across files (resources, regions, sandboxes, drills): short, lower-case, URL- and key-safe. */
 export const idSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
     error: (iss) =>
-      `expected an id of lower-case letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit), got ${JSON.stringify(iss.input)}`,
+      `expected an id of lower-case letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit), got ${quote(iss.input)}`,
   });
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -34,6 +36,8 @@ export type SecretRef = z.output<typeof secretRefSchema>;
 
 export const timezoneSchema = z.string().refine(
   (tz) => {
+    // An IANA name is short; a long string is refused before Intl sees it.
+    if (tz.length > 64) return false;
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: tz });
       return true;
@@ -41,19 +45,44 @@ export const timezoneSchema = z.string().refine(
       return false;
     }
   },
-  { error: (iss) => `expected an IANA time zone such as Asia/Shanghai or UTC, got ${JSON.stringify(iss.input)}` },
+  { error: (iss) => `expected an IANA time zone such as Asia/Shanghai or UTC, got ${quote(iss.input)}` },
 );
 
 /** Cron with optional seconds, checked with node-cron's own parser so the runner accepts what validation accepts. */
 export const cronSchema = z.string().superRefine((expr, ctx) => {
+  // node-cron splits and matches with regular expressions: keep what it is handed small.
+  if (expr.length > 200) {
+    ctx.addIssue({ code: 'custom', message: `expected a cron expression like "0 2 * * *" (at most 200 characters), got ${quote(expr)}` });
+    return;
+  }
   const result = validateDetailed(expr);
   if (!result.valid) {
     const why = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
     ctx.addIssue({
       code: 'custom',
-      message: `expected a cron expression like "0 2 * * *" or "*/30 * * * * *" (seconds optional), got ${JSON.stringify(expr)}${why ? ` (${why})` : ''}`,
+      message: `expected a cron expression like "0 2 * * *" or "*/30 * * * * *" (seconds optional), got ${quote(expr)}${why ? ` (${why})` : ''}`,
     });
   }
 });
 
 export const ratioSchema = z.number().min(0, { error: 'expected a ratio from 0 to 1' }).max(1, { error: 'expected a ratio from 0 to 1' });
+
+/**
+ * A folder named relative to another (a resource's folder inside its region): relative, and
+ * never climbing out of it. Checked on the text, so it holds before any folder exists; the
+ * stores still resolve links at run time, since a link can lead anywhere.
+ */
+export const insideFolderSchema = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((p, ctx) => {
+      const normal = path.posix.normalize(p.replace(/\\/g, '/'));
+      if (path.posix.isAbsolute(normal) || /^[A-Za-z]:/.test(normal)) {
+        ctx.addIssue({ code: 'custom', message: `expected a folder relative to ${what}, got the absolute path ${quote(p)}` });
+      } else if (normal === '..' || normal.startsWith('../')) {
+        ctx.addIssue({ code: 'custom', message: `expected a folder inside ${what}, got ${quote(p)}, which leaves it` });
+      } else if (p.includes('\0')) {
+        ctx.addIssue({ code: 'custom', message: `expected a folder name without NUL characters, got ${quote(p)}` });
+      }
+    });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../duration.js';
+import { durationField, durationSchema } from '../duration.js';
 import { cronSchema, idSchema, ratioSchema, timezoneSchema } from './common.js';
 
 /** Which backup a drill restores. */
@@ -17,11 +17,22 @@ const assertionSchema = z
     equals: z.number().optional(),
     min: z.number().optional(),
     max: z.number().optional(),
-    weight: z.number().positive().optional(),
+    weight: z.number().positive().max(1000, { error: 'expected a weight from above 0 to 1000' }).optional(),
   })
   .refine((a) => a.equals !== undefined || a.min !== undefined || a.max !== undefined, {
     error: 'expected at least one of equals, min or max',
+  })
+  // No value can pass min > max: the assertion would fail every drill for a typo.
+  .refine((a) => a.min === undefined || a.max === undefined || a.min <= a.max, {
+    error: (iss) => {
+      const a = iss.input as { min: number; max: number };
+      return `expected min at most max, got min ${a.min} and max ${a.max}`;
+    },
+    path: ['min'],
   });
+
+/** Timers cannot wait longer than about 24.8 days; a drill allowed longer would time out at once. */
+const drillTimeoutSchema = durationField({ max: { ms: 24 * 86_400_000, text: '24d (the longest timer Node.js can set)' } });
 
 export const drillSchema = z
   .strictObject({
@@ -35,7 +46,9 @@ export const drillSchema = z
         rowCounts: z.boolean().default(true),
         checksums: z.boolean().default(true),
         schemaObjects: z.boolean().default(true),
-        canary: z.strictObject({ table: z.string().default('lifeboat_canary') }).optional(),
+        canary: z
+          .strictObject({ table: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a plain table name (letters, digits, _)' }).default('lifeboat_canary') })
+          .optional(),
         assertions: z.array(assertionSchema).default([]),
       })
       .optional(),
@@ -45,7 +58,7 @@ export const drillSchema = z
     cadence: z
       .union([z.enum(['monthly', 'quarterly']), z.strictObject({ cron: cronSchema, timezone: timezoneSchema.optional() })])
       .optional(),
-    timeout: durationSchema.optional(),
+    timeout: drillTimeoutSchema.optional().meta({ description: 'Longest the whole drill may run (at most 24d).' }),
     teardown: z
       .union([z.literal('always'), z.strictObject({ 'keep-on-failure': durationSchema })])
       .default('always'),

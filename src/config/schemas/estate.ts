@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { isEd25519PublicKey } from './ledger-key.js';
-import { durationSchema } from '../duration.js';
+import { durationField, durationSchema } from '../duration.js';
 import { byteRateSchema } from '../byte-rate.js';
-import { idSchema, ratioSchema, secretRefSchema } from './common.js';
+import { idSchema, insideFolderSchema, ratioSchema, secretRefSchema, timezoneSchema } from './common.js';
 
 /** A region is a place backups live. Today: a directory (local disk or NFS mount). */
 const localRegionSchema = z.strictObject({
@@ -26,7 +26,7 @@ export const credentialSchema = z.discriminatedUnion('kind', [databaseCredential
 
 const targetsShape = {
   rpo: durationSchema.optional().meta({ description: 'Max age of the newest usable backup.' }),
-  grace: durationSchema.optional().meta({ description: 'Slack added to rpo before a backup counts as stale.' }),
+  grace: durationField({ allowZero: true }).optional().meta({ description: 'Slack added to rpo before a backup counts as stale.' }),
   rto: durationSchema.optional().meta({ description: 'Max time to restore and verify.' }),
   completeness: ratioSchema.optional().meta({ description: 'Min completeness ratio a drill must reach.' }),
 };
@@ -57,7 +57,7 @@ const dumpDirResourceSchema = z.strictObject({
   id: idSchema,
   kind: z.literal('dump-dir'),
   region: idSchema.meta({ description: 'Region (from regions:) whose directory holds this resource.' }),
-  path: z.string().min(1).meta({ description: 'Directory of backup files, relative to the region root.' }),
+  path: insideFolderSchema('the region').meta({ description: 'Directory of backup files, relative to the region root (never leaving it).' }),
   patterns: z
     .array(z.string().min(1))
     .min(1)
@@ -68,7 +68,7 @@ const dumpDirResourceSchema = z.strictObject({
     .regex(/\{YYYY\}/, { error: 'expected a template with at least {YYYY}, e.g. "{YYYY}{MM}{DD}T{hh}{mm}{ss}Z"' })
     .optional()
     .meta({ description: 'Where the backup time sits in the file name: tokens {YYYY} {MM} {DD} {hh} {mm} {ss}.' }),
-  nameTimeZone: z.string().optional().meta({ description: 'Time zone of the time in the name (default UTC).' }),
+  nameTimeZone: timezoneSchema.optional().meta({ description: 'Time zone of the time in the name (default UTC).' }),
   owner: z.string().optional(),
   alertRoute: idSchema.optional(),
   description: z.string().optional(),

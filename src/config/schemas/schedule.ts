@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../duration.js';
+import { durationField } from '../duration.js';
 import { byteRateSchema } from '../byte-rate.js';
 import { cronSchema, idSchema, timezoneSchema } from './common.js';
 
@@ -8,7 +8,7 @@ const when = {
   description: z.string().optional(),
   cron: cronSchema.meta({ description: 'Cron with optional seconds field: "0 2 * * *" or "*/30 * * * * *".' }),
   timezone: timezoneSchema.optional().meta({ description: 'IANA zone the cron is read in (default UTC).' }),
-  catchUp: durationSchema.optional().meta({ description: 'How late a missed slot may still run.' }),
+  catchUp: durationField({ allowZero: true }).optional().meta({ description: 'How late a missed slot may still run.' }),
   enabled: z.boolean().default(true),
 };
 
