@@ -1,12 +1,12 @@
 import { loadConfig } from '../config/index.js';
 import { writeDemoBackups } from '../demo/index.js';
-import { overdueDrills, runDrill, sweepLeases } from '../drills/index.js';
+import { overdueDrills, runDrill, sweepDeadDrills } from '../drills/index.js';
 import { messageOf, type Logger } from '../domain/index.js';
 import { renderRun } from './drill-format.js';
 import { checkAll } from '../jobs/index.js';
 import { runCopies } from '../copy/index.js';
 import { nextFireTime, startCronScheduler } from '../scheduling/index.js';
-import { redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
+import { createJobProbe, redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
 import type { Runtime } from '../jobs/index.js';
 import { countByStatus, renderFreshness } from './check.js';
 import { EXIT, type CliContext } from './context.js';
@@ -25,9 +25,12 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
   }
   const runtime = await ctx.openRuntime(config);
   try {
-    // Sandboxes left by drills that died with an earlier process go first.
-    const swept = await sweepLeases(runtime);
-    if (swept.removed.length || swept.failed.length) log.warn({ removed: swept.removed.length, failed: swept.failed.length }, 'swept sandboxes left by earlier drills');
+    // Runs and sandboxes left by drills that died with an earlier process go first.
+    const probe = opts.redis ? createJobProbe(redisConnection(opts.redis), opts.prefix ?? 'lifeboat') : undefined;
+    const swept = await sweepDeadDrills({ ...runtime, live: probe?.live }, { jobAlive: probe?.alive }).finally(() => probe?.close());
+    if (swept.abandoned.length || swept.removed.length || swept.failed.length || swept.stuck.length) {
+      log.warn({ abandoned: swept.abandoned.length, removed: swept.removed.length, failed: swept.failed.length, stuck: swept.stuck.length }, 'swept drills and sandboxes left by earlier processes');
+    }
     if (config.estate.copies?.length) {
       // Catch up on cold copies first, so copy lag and drills from copies see them.
       const copied = await runCopies({ ...runtime, signal: ctx.signal });

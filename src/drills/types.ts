@@ -24,6 +24,8 @@ export interface DrillRun {
   phase: RunPhase;
   startedAt: string;
   endedAt?: string;
+  /** Refreshed by a heartbeat while the run is running: when its process was last known alive. */
+  lastSeenAt?: string;
   owner: { host: string; pid: number };
   /** The queue job that ran it, in distributed mode. */
   jobKey?: string;

@@ -7,3 +7,4 @@ export { QUEUE_OF, schedulerId } from './names.js';
 export { queueSettings, RETRY_OPTIONS } from './strategies.js';
 export { createLiveState, liveStateKeys, type LiveState } from './live-state.js';
 export { deploymentStatus, type DeploymentStatus } from './status.js';
+export { createJobProbe, type JobProbe } from './job-probe.js';

@@ -8,6 +8,7 @@ import { JOB_HANDLERS, type Runtime } from '../jobs/index.js';
 import { QUEUE_OF } from './names.js';
 import { jobPayloadSchema } from './payload.js';
 import { createLiveState } from './live-state.js';
+import { startDeadDrillSweeper } from './dead-drill-sweeper.js';
 import { runLog } from './run-log.js';
 import { queueSettings } from './strategies.js';
 
@@ -54,6 +55,8 @@ export interface WorkerOptions {
   concurrency?: Partial<Record<string, number>>;
   /** How long a job's lock lasts without renewal: a worker silent this long is taken for dead and its job handed on. */
   lockDurationMs?: number;
+  /** How often this pool sweeps drills whose worker died (abandoned runs, their sandboxes); default 5 min, at start too. */
+  sweepEveryMs?: number;
 }
 
 export function startWorkers(runtime: Runtime, connection: ConnectionOptions, prefix: string, logger: Logger, opts: WorkerOptions = {}): WorkerPool {
@@ -64,6 +67,7 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
   const live = createLiveState(redis, prefix);
   const me = `${hostname()}:${process.pid}`;
   const abort = new AbortController();
+  const sweeper = startDeadDrillSweeper(runtime, redis, connection, prefix, logger, { everyMs: opts.sweepEveryMs, holder: me, live });
 
   const processJob = async (job: Job) => {
     const parsed = jobPayloadSchema.safeParse(job.data);
@@ -115,6 +119,7 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
       } finally {
         clearTimeout(timer);
         abort.abort();
+        await sweeper.stop();
         await redis.quit().catch(() => undefined);
       }
     },

@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderMysqlDump, shopDatabase } from '../../src/demo/index.js';
+import { QUEUE_OF } from '../../src/queue/index.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { sandboxLeftovers } from '../helpers/databases.js';
+import { drillEstate, placeDump } from '../helpers/drill-estate.js';
+import { useTmpDirs } from '../helpers/tmp.js';
+
+const tmp = useTmpDirs();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const REDIS = 'redis://127.0.0.1:6379';
+const children: ChildProcess[] = [];
+const prefixes: string[] = [];
+const env = { LB_TEST_EMPTY: '', REDIS_URL: undefined };
+
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  if (!prefixes.length) return;
+  const redis = new Redis(REDIS);
+  for (const p of prefixes.splice(0)) {
+    for (const q of new Set(Object.values(QUEUE_OF))) {
+      const queue = new Queue(q, { connection: { host: '127.0.0.1', port: 6379 }, prefix: p });
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+    const keys = await redis.keys(`${p}:*`);
+    if (keys.length) await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+/** Starts the built CLI and SIGKILLs it once its log shows the restore step has begun. */
+async function killDuringRestore(dir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<void> {
+  const child = spawn(process.execPath, [BIN, ...args, '--log-format', 'json'], { cwd: dir, env: { ...process.env, LB_TEST_EMPTY: '', ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  let log = '';
+  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  const closed = new Promise((r) => child.on('close', r));
+  const deadline = Date.now() + 40_000;
+  while (!/"msg":"step restore"/.test(log) && Date.now() < deadline) await sleep(20);
+  expect(log).toMatch(/step restore/);
+  await sleep(100);
+  child.kill('SIGKILL');
+  await closed;
+}
+
+interface Run {
+  runId: string;
+  phase: string;
+  lastSeenAt?: string;
+  error?: string;
+  steps: { name: string; startedAt: string }[];
+}
+const runsIn = async (dir: string) => Promise.all((await readdir(path.join(dir, 'state/runs'))).map(async (f) => JSON.parse(await readFile(path.join(dir, 'state/runs', f), 'utf8')) as Run));
+const ledgerTypes = async (dir: string) => (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+
+describe('a run killed mid-way does not stay running forever', () => {
+  it('embedded: lifeboat sandbox sweep marks it abandoned with when it was last seen, and tears its sandbox down', async () => {
+    const dir = await tmp();
+    await drillEstate(dir);
+    await placeDump(dir, 'shop.sql.gz', renderMysqlDump('shop', shopDatabase(1, 60), new Date()), { gzip: true });
+    await killDuringRestore(dir, ['drill', 'run', 'to-maria']);
+    expect((await runsIn(dir))[0]!.phase).toBe('running');
+
+    const swept = await runCli(['sandbox', 'sweep', '--json'], { cwd: dir, env });
+    expect(swept.code).toBe(0);
+    const out = JSON.parse(swept.stdout) as { abandoned: { runId: string; lastSeenAt: string; lastStep: string }[]; removed: unknown[] };
+    expect(out.abandoned).toEqual([expect.objectContaining({ lastStep: 'restore', lastSeenAt: expect.any(String) })]);
+    expect(out.removed).toHaveLength(1);
+
+    const [run] = await runsIn(dir);
+    expect(run!.phase).toBe('abandoned');
+    expect(run!.lastSeenAt).toBe(out.abandoned[0]!.lastSeenAt);
+    expect(new Date(run!.lastSeenAt!).getTime()).toBeGreaterThanOrEqual(new Date(run!.steps.at(-1)!.startedAt).getTime());
+    expect(run!.error).toMatch(/^abandoned: its process \(pid \d+ on .+\) is gone; last seen .+ at step restore$/);
+    expect(await ledgerTypes(dir)).toEqual(expect.arrayContaining(['drill.started', 'drill.abandoned', 'sandbox.swept']));
+    expect(await sandboxLeftovers('maria')).toEqual([]);
+    // Nothing left for the next sweep.
+    const again = JSON.parse((await runCli(['sandbox', 'sweep', '--json'], { cwd: dir, env })).stdout) as { abandoned: unknown[]; removed: unknown[] };
+    expect(again).toMatchObject({ abandoned: [], removed: [] });
+  }, 120_000);
+
+  it('distributed: once no worker holds the drill\'s job, the sweep marks the run abandoned and removes its sandbox', async () => {
+    const dir = await tmp();
+    await drillEstate(dir);
+    await mkdir(path.join(dir, 'schedules'), { recursive: true });
+    await writeFile(path.join(dir, 'schedules/drill.yaml'), 'job: drill\ndrill: to-maria\ncron: "0 0 1 1 *"\n');
+    await placeDump(dir, 'shop.sql.gz', renderMysqlDump('shop', shopDatabase(1, 60), new Date()), { gzip: true });
+    const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
+    prefixes.push(prefix);
+    const queue = new Queue('drill', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    const job = await queue.add('drill', { schedule: 'drill' });
+    await queue.close();
+
+    await killDuringRestore(dir, ['worker', '--prefix', prefix, '--stall-timeout', '2s'], { REDIS_URL: REDIS });
+    const [before] = await runsIn(dir);
+    expect(before).toMatchObject({ phase: 'running' });
+    // The dead worker's job lock runs out after its stall timeout; no other worker exists to requeue the job.
+    await sleep(2500);
+
+    const swept = await runCli(['sandbox', 'sweep', '--redis', REDIS, '--prefix', prefix, '--json'], { cwd: dir, env });
+    expect(swept.code).toBe(0);
+    const out = JSON.parse(swept.stdout) as { abandoned: { runId: string; error: string }[]; removed: unknown[] };
+    expect(out.abandoned).toEqual([expect.objectContaining({ runId: before!.runId, error: expect.stringMatching(new RegExp(`no worker holds its queue job drill:${job.id}`)) })]);
+    expect(out.removed).toHaveLength(1);
+    const [run] = await runsIn(dir);
+    expect(run).toMatchObject({ phase: 'abandoned', lastSeenAt: expect.any(String) });
+    expect(await sandboxLeftovers('maria')).toEqual([]);
+    // The running-drills live state no longer lists it.
+    const redis = new Redis(REDIS);
+    expect(await redis.hkeys(`${prefix}:state:drills`)).toEqual([]);
+    await redis.quit();
+  }, 120_000);
+});
+
+describe('a lease every sweep would fail on', () => {
+  it('a lease whose sandbox server is unreachable fails one sweep, then is recorded and moved on from', async () => {
+    const dir = await tmp();
+    await mkdir(path.join(dir, 'region/db'), { recursive: true });
+    await mkdir(path.join(dir, 'state/leases'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'lifeboat.yaml'),
+      'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  local: { kind: local, path: region }\ncredentials:\n  admin: { kind: database, user: root, password: { env: LB_TEST_EMPTY } }\nsandboxes:\n  down: { kind: mysql, host: 127.0.0.1, port: 1, credentials: admin }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db }\n',
+    );
+    const lease = { id: 'd-20261122T020000Z-abc123', runId: 'd-20261122T020000Z-abc123', drill: 'd', sandbox: 'down', kind: 'mysql', database: 'lbdrill_d_20000zabc123', user: 'lbrun_20000zabc123', createdAt: '2026-11-22T02:00:00.000Z', owner: { host: 'gone-host', pid: 1 } };
+    const leaseFile = path.join(dir, 'state/leases', `${lease.id}.json`);
+    await writeFile(leaseFile, JSON.stringify(lease));
+
+    const first = await runCli(['sandbox', 'sweep', '--json'], { cwd: dir, env });
+    expect(first.code).toBe(1);
+    expect(JSON.parse(first.stdout)).toMatchObject({ failed: [{ lease: { id: lease.id } }], stuck: [] });
+
+    const second = await runCli(['sandbox', 'sweep', '--json'], { cwd: dir, env });
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ failed: [], stuck: [{ lease: { id: lease.id }, attempts: 2 }] });
+    expect(JSON.parse(await readFile(leaseFile, 'utf8'))).toMatchObject({ ...lease, teardownFailures: { attempts: 2, firstFailedAt: expect.any(String), lastError: expect.any(String) } });
+    const text = await runCli(['sandbox', 'sweep'], { cwd: dir, env });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/stuck lbdrill_d_20000zabc123: 3 failed teardowns since .+, last: /);
+    expect((await ledgerTypes(dir)).filter((t) => t === 'sandbox.sweep-failed')).toHaveLength(1);
+  }, 60_000);
+});
