@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { constants as C } from 'node:fs';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LifeboatError } from '../../domain/index.js';
+import { openNoFollow } from './safe-fs.js';
 
 /** The whole environment of a decoding tool: where system programs live, and a locale. */
 const TOOL_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C.UTF-8' };
@@ -12,7 +12,7 @@ export type DumpEncoding = 'sql' | 'sql.gz' | 'pg-custom';
 
 /** What a dump file holds, from its first bytes rather than its name. */
 export async function sniffDump(file: string): Promise<DumpEncoding> {
-  const fh = await open(file, 'r');
+  const fh = await openNoFollow(file, C.O_RDONLY);
   try {
     const head = Buffer.alloc(5);
     await fh.read(head, 0, 5, 0);
@@ -31,8 +31,10 @@ export async function sniffDump(file: string): Promise<DumpEncoding> {
  */
 export async function openDumpText(file: string, onRead?: (bytes: number) => void): Promise<Readable> {
   const encoding = await sniffDump(file);
+  // Opened once and without following links: what is read is the file that was listed, never a link's target.
+  const fh = await openNoFollow(file, C.O_RDONLY);
   const raw = (): Readable => {
-    const s = createReadStream(file, { highWaterMark: 1 << 20 });
+    const s = fh.createReadStream({ highWaterMark: 1 << 20 });
     if (!onRead) return s;
     // Counted in a pipe, not with a 'data' listener: that would start the flow before the reader is ready.
     const counted = new Transform({
@@ -54,12 +56,15 @@ export async function openDumpText(file: string, onRead?: (bytes: number) => voi
   }
   // pg_restore only decodes here (it connects nowhere); it runs with a fixed minimal
   // environment so none of lifeboat's secrets reach it.
-  const child = spawn('pg_restore', ['--file=-', file], { stdio: ['ignore', 'pipe', 'pipe'], env: TOOL_ENV });
+  // The archive reaches pg_restore as its stdin, the descriptor opened above: pg_restore never looks a path up.
+  const child = spawn('pg_restore', ['--file=-'], { stdio: [fh.fd, 'pipe', 'pipe'], env: TOOL_ENV });
+  child.on('spawn', () => void fh.close());
+  child.on('error', () => void fh.close());
   // The text ends only once pg_restore has exited cleanly, so a failure is never mistaken for a short dump.
   const text = new PassThrough();
-  child.stdout.pipe(text, { end: false });
+  child.stdout!.pipe(text, { end: false });
   let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   child.on('error', (err) => text.destroy(new LifeboatError('DUMP_UNPARSEABLE', `cannot run pg_restore to read ${file}: ${err.message}`, { cause: err })));
   child.on('close', (code) => {
     if (code === 0) text.end();
