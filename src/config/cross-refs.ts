@@ -109,7 +109,7 @@ export function checkCrossReferences(estate: RawFile, drills: RawFile[], schedul
     if (data.job === 'drill' && drill !== undefined && !drillNames.has(drill)) {
       at(s.source, ['drill'], `unknown drill "${drill}": ${oneOf([...drillNames.keys()])}`);
     }
-    if ((data.job === 'freshness' || data.job === 'canary') && Array.isArray(data.resources)) {
+    if ((data.job === 'freshness' || data.job === 'canary' || data.job === 'scrub') && Array.isArray(data.resources)) {
       data.resources.forEach((id: unknown, i) => {
         if (typeof id === 'string' && !resourceIds.has(id)) at(s.source, ['resources', i], `unknown resource "${id}": ${oneOf(resources)}`);
       });

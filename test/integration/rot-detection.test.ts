@@ -6,7 +6,7 @@ import { runCopies } from '../../src/copy/index.js';
 import { fixedClock, silentLogger } from '../../src/domain/index.js';
 import { runDrill } from '../../src/drills/index.js';
 import { sweepFreshness } from '../../src/freshness/index.js';
-import { scrub } from '../../src/jobs/index.js';
+import { JOB_HANDLERS, scrub } from '../../src/jobs/index.js';
 import { createRuntime } from '../../src/main/runtime.js';
 import { writeDump } from '../helpers/estate.js';
 import { useTmpDirs } from '../helpers/tmp.js';
@@ -142,6 +142,20 @@ describe('lifeboat scrub', () => {
     // Freshness sees the rot the scrub found (b.sql is newer and fine, so a.sql shows as not the newest usable).
     const list = await rt.catalog.list(config.resources.get('db')!);
     expect(rt.verdicts.get(list.find((x) => x.name === 'a.sql')!)).toMatchObject({ usable: false });
+  });
+
+  it('runs from a schedule (job: scrub), and a scrub schedule naming an unknown resource is refused with its place', async () => {
+    const dir = await tmp();
+    await mkdir(path.join(dir, 'schedules'), { recursive: true });
+    await writeFile(path.join(dir, 'schedules/nightly-scrub.yaml'), 'job: scrub\ncron: "0 3 * * *"\nrate: 20MB/s\nresources: [db]\n');
+    const { config, rt } = await estate(dir);
+    await writeDump(dir, 'db', 'a.sql', { at: new Date(NOW.getTime() - H), manifest: true, content: SQL });
+    const schedule = config.schedules.get('nightly-scrub')!;
+    expect(schedule).toMatchObject({ job: 'scrub', rate: 20e6 });
+    const out = await JOB_HANDLERS.scrub({ runtime: rt, signal: new AbortController().signal }, schedule);
+    expect(out).toMatchObject({ ok: true, summary: '1 backups and 0 copies re-hashed, 0 bad' });
+    await writeFile(path.join(dir, 'schedules/nightly-scrub.yaml'), 'job: scrub\ncron: "0 3 * * *"\nresources: [nope]\n');
+    await expect(loadConfig(path.join(dir, 'lifeboat.yaml'))).rejects.toThrow(/nightly-scrub\.yaml[\s\S]*unknown resource "nope"/);
   });
 
   it('keeps to its rate limit', async () => {
