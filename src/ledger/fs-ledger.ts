@@ -41,7 +41,10 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
       const tail = await readTail(file);
       let last = tail.last;
       const completed = tail.torn ? completable(tail.torn, last) : undefined;
-      await guardTail(opts.dir, completed ?? last, await readHead(headFile), opts.sealing?.witness);
+      const head = await readHead(headFile);
+      // A head that is there but not a seal was tampered with: writing a new one over it would hide that.
+      if (head === 'garbled') throw new LifeboatError('LEDGER_TAMPERED', `${headFile} is not a seal. Nothing is appended; run lifeboat ledger verify`);
+      await guardTail(opts.dir, completed ?? last, head, opts.sealing?.witness);
       if (tail.torn) last = await setAsideTorn(tail.torn, tail.tornOffset, last, completed, signer);
       const at = opts.clock.now();
       const sealed: LedgerRecord[] = [];
@@ -121,7 +124,12 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
         const torn = collected.pop()!;
         notes.push(`line ${torn.position} is a torn record from an interrupted append; the next append sets it aside`);
       }
-      const report = await verifySealed(collected, await readHead(headFile), opts.sealing, headFile);
+      const head = await readHead(headFile);
+      const report = await verifySealed(collected, head === 'garbled' ? undefined : head, opts.sealing, headFile);
+      if (head === 'garbled') {
+        const problem = { kind: 'unreadable' as const, position: collected.length + 1, message: `the head seal (${headFile}) is there but is not a seal` };
+        return { ...report, ok: false, problems: [...report.problems.filter((p) => p.kind !== 'head-missing'), problem], notes: [...notes, ...report.notes] };
+      }
       const tornFiles = await readdirSafe(tornDir);
       if (tornFiles.length) notes.push(`${tornFiles.length} torn fragment(s) were set aside in ${tornDir}`);
       return { ...report, notes: [...notes, ...report.notes] };
@@ -212,13 +220,16 @@ async function* lines(file: string): AsyncGenerator<{ position: number; text: st
   }
 }
 
-/** The head seal; undefined when missing or not a seal (verify then reports it missing). */
-async function readHead(headFile: string): Promise<Seal | undefined> {
+/** The head seal; undefined when there is none, 'garbled' when the file is there but is not a seal. */
+async function readHead(headFile: string): Promise<Seal | undefined | 'garbled'> {
+  let text: string;
   try {
-    return parseSeal(await readFile(headFile, 'utf8'));
-  } catch {
-    return undefined;
+    text = await readFile(headFile, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new LifeboatError('LEDGER_IO', `cannot read ${headFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
+  return parseSeal(text) ?? 'garbled';
 }
 
 async function readdirSafe(dir: string): Promise<string[]> {

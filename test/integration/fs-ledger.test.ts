@@ -98,6 +98,17 @@ describe('filesystem ledger', () => {
   });
 });
 
+describe('filesystem ledger head', () => {
+  it('a head.json that is not a seal fails verify and stops appends (a new head would hide it)', async () => {
+    const { dir, ledger } = await filled(3);
+    await writeFile(path.join(dir, 'head.json'), '{"seq":"lots"}');
+    const report = await ledger.verify();
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'unreadable', position: 4, message: expect.stringMatching(/head\.json\) is there but is not a seal/) })]);
+    await expect(ledger.append({ type: 't', subject: 'x', data: {} })).rejects.toMatchObject({ code: 'LEDGER_TAMPERED' });
+  });
+});
+
 describe('filesystem ledger under a real crash', () => {
   it('survives SIGKILL of a writer mid-stream: earlier records intact, next append continues the chain', async () => {
     const dir = await tmp();
