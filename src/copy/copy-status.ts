@@ -1,5 +1,5 @@
 import { formatDuration, type LoadedConfig } from '../config/index.js';
-import type { FreshnessResult } from '../freshness/index.js';
+import { CLOCK_SKEW_TOLERANCE_MS, type FreshnessResult } from '../freshness/index.js';
 import type { BackupCatalog } from '../providers/index.js';
 import { copyId, copyKey, type CopyRegistry } from './copy-registry.js';
 import { resourcesOf } from './resources-of.js';
@@ -39,6 +39,8 @@ export async function copyStatus(config: LoadedConfig, catalog: BackupCatalog, r
           out.push({ ...base, status: 'failing', reason: `copy ${link.b.name} in ${to}: ${link.b.refused}`, newestUsable: summary, backups: present.length });
         } else if (newest && newest.rec && !newest.rec.ok && sameFile(newest)) {
           out.push({ ...base, status: 'failing', reason: `copy ${newest.b.name} in ${to}: ${newest.rec.problem ?? 'failed verification'}`, newestUsable: summary, backups: present.length });
+        } else if (summary && summary.ageMs < -CLOCK_SKEW_TOLERANCE_MS) {
+          out.push({ ...base, status: 'failing', reason: `copy ${summary.name} in ${to}: backup time is in the future (${formatDuration(-summary.ageMs)} ahead)`, backups: present.length });
         } else if (!summary) {
           out.push({ ...base, status: 'missing', reason: present.length ? `${present.length} file(s) in ${to}, none verified by lifeboat copy` : `no copies in ${to}`, backups: present.length });
         } else if (summary.ageMs > policy.lag + (policy.grace ?? 0)) {

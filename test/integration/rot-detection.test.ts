@@ -2,7 +2,7 @@ import { mkdir, readFile, stat, utimes, writeFile, chmod } from 'node:fs/promise
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { runCopies } from '../../src/copy/index.js';
+import { copyStatus, runCopies } from '../../src/copy/index.js';
 import { fixedClock, silentLogger } from '../../src/domain/index.js';
 import { runDrill } from '../../src/drills/index.js';
 import { sweepFreshness } from '../../src/freshness/index.js';
@@ -96,6 +96,15 @@ describe('rot is found before a drill trusts it', () => {
     await writeDump(dir, 'db', 'soon.sql', { at: new Date(NOW.getTime() + 48 * H), manifest: true, content: SQL });
     const [r] = (await sweepFreshness(config, rt)).results;
     expect(r).toMatchObject({ status: 'failing', reason: expect.stringMatching(/soon\.sql: backup time is in the future/) });
+  });
+
+  it('a copy of a backup dated in the future is failing too, not a fresh copy', async () => {
+    const dir = await tmp();
+    const { config, rt } = await estate(dir);
+    await writeDump(dir, 'db', 'soon.sql', { at: new Date(NOW.getTime() + 48 * H), manifest: true, content: SQL });
+    await runCopies(rt);
+    const [c] = await copyStatus(config, rt.catalog, await rt.registry.read(), NOW);
+    expect(c).toMatchObject({ status: 'failing', reason: expect.stringMatching(/soon\.sql in other: backup time is in the future/) });
   });
 
   it('a backup a minute ahead (clock skew) is still fresh', async () => {
