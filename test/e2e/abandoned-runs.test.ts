@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderMysqlDump, shopDatabase } from '../../src/demo/index.js';
+import { sandboxNames } from '../../src/providers/index.js';
 import { QUEUE_OF } from '../../src/queue/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { sandboxLeftovers } from '../helpers/databases.js';
@@ -58,6 +59,11 @@ interface Run {
   steps: { name: string; startedAt: string }[];
 }
 const runsIn = async (dir: string) => Promise.all((await readdir(path.join(dir, 'state/runs'))).map(async (f) => JSON.parse(await readFile(path.join(dir, 'state/runs', f), 'utf8')) as Run));
+/** This run's sandbox database and user still on the server (other tests' sandboxes may come and go meanwhile). */
+const leftoversOf = async (runId: string) => {
+  const mine = sandboxNames('to-maria', runId);
+  return (await sandboxLeftovers('maria')).filter((n) => n === mine.database || n === mine.user);
+};
 const ledgerTypes = async (dir: string) => (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
 
 describe('a run killed mid-way does not stay running forever', () => {
@@ -80,7 +86,7 @@ describe('a run killed mid-way does not stay running forever', () => {
     expect(new Date(run!.lastSeenAt!).getTime()).toBeGreaterThanOrEqual(new Date(run!.steps.at(-1)!.startedAt).getTime());
     expect(run!.error).toMatch(/^abandoned: its process \(pid \d+ on .+\) is gone; last seen .+ at step restore$/);
     expect(await ledgerTypes(dir)).toEqual(expect.arrayContaining(['drill.started', 'drill.abandoned', 'sandbox.swept']));
-    expect(await sandboxLeftovers('maria')).toEqual([]);
+    expect(await leftoversOf(run!.runId)).toEqual([]);
     // Nothing left for the next sweep.
     const again = JSON.parse((await runCli(['sandbox', 'sweep', '--json'], { cwd: dir, env })).stdout) as { abandoned: unknown[]; removed: unknown[] };
     expect(again).toMatchObject({ abandoned: [], removed: [] });
@@ -111,7 +117,7 @@ describe('a run killed mid-way does not stay running forever', () => {
     expect(out.removed).toHaveLength(1);
     const [run] = await runsIn(dir);
     expect(run).toMatchObject({ phase: 'abandoned', lastSeenAt: expect.any(String) });
-    expect(await sandboxLeftovers('maria')).toEqual([]);
+    expect(await leftoversOf(run!.runId)).toEqual([]);
     // The running-drills live state no longer lists it.
     const redis = new Redis(REDIS);
     expect(await redis.hkeys(`${prefix}:state:drills`)).toEqual([]);

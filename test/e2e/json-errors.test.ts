@@ -24,9 +24,11 @@ const COMMANDS: string[][] = [
   ['copy', 'run'],
   ['copy', 'status'],
   ['copy', 'verify'],
+  ['scrub'],
   ['canary'],
   ['canary', 'setup', 'x'],
   ['ledger', 'verify'],
+  ['ledger', 'keygen', '--out', '.'],
 ];
 const noRedis = { REDIS_URL: undefined, LIFEBOAT_CONFIG: undefined };
 
@@ -46,7 +48,7 @@ describe('--json on failure: a JSON error object on stdout, never nothing', () =
 
   it('every command offers --json', { timeout: 180_000 }, async () => {
     const names = COMMANDS.map((args) => {
-      const words = args.filter((a, i) => !(a.startsWith('--') || args[i - 1]?.startsWith('--')) && a !== 'x' && a !== 'missing.sql');
+      const words = args.filter((a, i) => !(a.startsWith('--') || args[i - 1]?.startsWith('--')) && !['x', 'missing.sql', '.'].includes(a));
       // `canary` alone runs its default subcommand, `canary beat`.
       return words.join(' ') === 'canary' ? ['canary', 'beat'] : words;
     });
