@@ -6,7 +6,7 @@ import type { Ledger, VerifyReport } from './ledger.js';
 import { serialAppends } from './serial-appends.js';
 import { GENESIS_HASH, hashRecord, parseRecordLine, recordLine, recordMessage, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
 import { makeSeal, parseSeal, type Seal } from './seal.js';
-import { guardTail, signerFor, type SealingOptions } from './sealing.js';
+import { advanceWitness, guardTail, signerFor, type SealingOptions } from './sealing.js';
 import type { LedgerSigner } from './signing.js';
 import { verifySealed } from './verify-sealed.js';
 
@@ -56,7 +56,7 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
       // Head, then witness: a crash between them leaves the witness behind, never ahead.
       const seal = makeSeal(last!, at, signer);
       await writeHead(seal);
-      await opts.sealing?.witness?.advance(seal);
+      await advanceWitness(opts.sealing?.witness, seal, opts.logger);
       return sealed;
     });
   };

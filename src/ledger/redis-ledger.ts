@@ -4,7 +4,7 @@ import type { Ledger, VerifyReport } from './ledger.js';
 import { serialAppends } from './serial-appends.js';
 import { GENESIS_HASH, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
 import { makeSeal, parseSeal, type Seal } from './seal.js';
-import { guardTail, signerFor, type SealingOptions } from './sealing.js';
+import { advanceWitness, guardTail, signerFor, type SealingOptions } from './sealing.js';
 import { verifySealed } from './verify-sealed.js';
 
 export interface RedisLedgerOptions {
@@ -72,7 +72,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
         .set(headKey, JSON.stringify(seal))
         .exec();
       if (result) {
-        await opts.sealing?.witness?.advance(seal);
+        await advanceWitness(opts.sealing?.witness, seal, opts.logger);
         return sealed;
       }
       await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));

@@ -1,4 +1,4 @@
-import { LifeboatError } from '../domain/index.js';
+import { LifeboatError, messageOf, type Logger } from '../domain/index.js';
 import type { Seal } from './seal.js';
 import type { LedgerSigner, LedgerVerifier } from './signing.js';
 import type { Witness } from './witness.js';
@@ -22,6 +22,21 @@ export function signerFor(opts: SealingOptions | undefined): LedgerSigner | unde
     opts.signerUnavailable ??
     new LifeboatError('SECRET_UNAVAILABLE', 'ledger.publicKey is set but ledger.signingKey is not: records would be written unsigned, so nothing is appended')
   );
+}
+
+/**
+ * Moves the witness to the new seal. The records are already written by then, so a
+ * witness that cannot be written does not fail the append (its caller would retry and
+ * write them twice): it is logged, the next append tries again, and verify shows the
+ * witness behind.
+ */
+export async function advanceWitness(witness: Witness | undefined, seal: Seal, logger: Logger): Promise<void> {
+  if (!witness) return;
+  try {
+    await witness.advance(seal);
+  } catch (err) {
+    logger.error({ witness: witness.where, seq: seal.seq, err: messageOf(err) }, 'ledger: the witness could not be written; it stays behind until the next append');
+  }
 }
 
 /**

@@ -109,6 +109,33 @@ describe('filesystem ledger head', () => {
   });
 });
 
+describe('filesystem ledger witness', () => {
+  it('an append whose witness cannot be written still succeeds once (no duplicate on retry), logs it, and verify shows the witness behind', async () => {
+    const dir = await tmp();
+    let held: { seq: number; hash: string } | undefined;
+    let failing = false;
+    const errors: string[] = [];
+    const logger = { ...silentLogger, error: (_o: unknown, msg?: string) => void errors.push(String(msg)) };
+    const witness = {
+      where: 'flaky witness',
+      read: async () => held,
+      advance: async (seal: { seq: number; hash: string }) => {
+        if (failing) throw new Error('disk full');
+        held = seal;
+      },
+    };
+    const ledger = createFsLedger({ dir, clock: systemClock, logger, sealing: { witness } });
+    await ledger.append({ type: 't', subject: 'a', data: {} });
+    failing = true;
+    const r = await ledger.append({ type: 't', subject: 'b', data: {} });
+    expect(r.seq).toBe(2);
+    expect(errors.join()).toMatch(/the witness could not be written/);
+    const report = await ledger.verify();
+    expect(report).toMatchObject({ ok: true, records: 2 });
+    expect(report.notes.join()).toMatch(/the witness holds #1, the ledger goes on to #2/);
+  });
+});
+
 describe('filesystem ledger under a real crash', () => {
   it('survives SIGKILL of a writer mid-stream: earlier records intact, next append continues the chain', async () => {
     const dir = await tmp();
