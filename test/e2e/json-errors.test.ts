@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { BIN, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
@@ -87,5 +88,29 @@ describe('--json on failure: a JSON error object on stdout, never nothing', () =
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/cannot read estate file/);
+  });
+});
+
+describe('--json on success', () => {
+  it('start --json prints one JSON object per line: the freshness sweep, then each overdue drill run', { timeout: 120_000 }, async () => {
+    const dir = await tmp();
+    await cp(path.join(REPO_ROOT, 'lifeboat.yaml'), path.join(dir, 'lifeboat.yaml'));
+    await cp(path.join(REPO_ROOT, 'schedules'), path.join(dir, 'schedules'), { recursive: true });
+    await cp(path.join(REPO_ROOT, 'drills'), path.join(dir, 'drills'), { recursive: true });
+    const child = spawn(process.execPath, [BIN, 'start', '--json', '--log-format', 'json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', REDIS_URL: '' } });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.resume();
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const lines = () => stdout.split('\n').filter(Boolean);
+    const deadline = Date.now() + 90_000;
+    // The example estate has two drills, both overdue on a fresh copy.
+    while (lines().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const objects = lines().map((l) => JSON.parse(l) as Record<string, { summary?: object; runId?: string; phase?: string }>);
+    expect(objects[0]!.freshness).toMatchObject({ summary: expect.any(Object), results: expect.any(Array) });
+    expect(objects.slice(1).map((o) => Object.keys(o))).toEqual([['drill'], ['drill']]);
+    expect(objects[1]!.drill).toMatchObject({ runId: expect.any(String), phase: expect.any(String) });
   });
 });
