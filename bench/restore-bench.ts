@@ -88,7 +88,7 @@ export async function restoreBench(o: { dir: string; mb: number; bin: string }) 
   await admin.query(`DROP DATABASE \`${baseDb}\``);
   await admin.end();
 
-  // lifeboat drill run: the same file through the guard filter into a per-run database.
+  // lifeboat drill run: the same file parsed by lifeboat and sent over the wire into a per-run database.
   await writeFile(
     path.join(o.dir, 'lifeboat.yaml'),
     `version: 1\nledger: { dir: ledger }\nstateDir: state\ndefaults: { rpo: 1000d, rto: 24h }\nregions:\n  r: { kind: local, path: region }\ncredentials:\n  admin: { kind: database, user: root, password: { env: LB_BENCH_EMPTY } }\nsandboxes:\n  maria: { kind: mysql, host: 127.0.0.1, port: 3306, credentials: admin }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n`,

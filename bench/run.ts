@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { freshnessBench } from './freshness-bench.js';
 import { restoreBench } from './restore-bench.js';
+import { restorePgBench } from './restore-pg-bench.js';
 import { copyBench } from './copy-bench.js';
 import { queueBench } from './queue-bench.js';
 
@@ -31,6 +32,7 @@ const dir = await mkdtemp(path.join(tmpdir(), 'lifeboat-bench-'));
 try {
   if (want('freshness')) await freshnessSection();
   if (want('restore')) await restoreSection();
+  if (want('restore-pg')) await restorePgSection();
   if (want('copy')) await copySection();
   if (want('queue')) await queueSection();
 } finally {
@@ -67,6 +69,15 @@ async function restoreSection() {
   console.log(`  verification over ${f(r.tableDataMB)} MB of table data: lifeboat-v1 ${f(r.checksumMBps, 1)} MB/s, CHECKSUM TABLE EXTENDED ${f(r.checksumTableExtendedMBps, 1)} MB/s`);
   console.log(`  time ratio lifeboat-v1/CHECKSUM TABLE = ${f(r.checksumRatio, 2)} (goal <= 1.5) ${r.checksumRatio <= 1.5 ? 'OK' : 'OVER GOAL'}`);
   console.log(JSON.stringify({ bench: 'restore', ...r }));
+}
+
+async function restorePgSection() {
+  const r = await restorePgBench({ dir: path.join(dir, 'restore-pg'), mb: Number(values['restore-mb']), bin: path.resolve(fileURLToPath(import.meta.url), '../../../bin/lifeboat.js') });
+  const f = (n: number, d = 0) => n.toFixed(d);
+  console.log(`restore-pg: ${f(r.dumpMB)} MB pg_dump-shaped plain file into PostgreSQL (drill ${r.drillPhase})`);
+  console.log(`  psql -f dump: ${f(r.plainRestoreMs)} ms; lifeboat drill run restore phase: ${f(r.lifeboatRestoreMs)} ms`);
+  console.log(`  ratio lifeboat/psql = ${f(r.restoreRatio, 3)} (goal <= 1.1) ${r.restoreRatio <= 1.1 ? 'OK' : 'OVER GOAL'}`);
+  console.log(JSON.stringify({ bench: 'restore-pg', ...r }));
 }
 
 async function freshnessSection() {

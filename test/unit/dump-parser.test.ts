@@ -10,7 +10,7 @@ function parse(dialect: 'mysql' | 'postgres', sql: string | Buffer, chunk = 7) {
   items.push(...p.end());
   const sent: string[] = [];
   for (const it of items) {
-    if (it.kind === 'sql') sent.push(it.sql.toString('latin1'));
+    if (it.kind === 'sql') sent.push(it.sql);
     else if (it.kind === 'copy') sent.push(`COPY> ${it.sql}`);
     else if (it.kind === 'copy-data') {
       const last = sent[sent.length - 1]!;

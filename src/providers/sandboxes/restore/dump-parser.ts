@@ -5,7 +5,8 @@ import { classify, headOf, unquote, type SkipReason } from './statement-rules.js
 
 /** What the restore sends to the sandbox, in order. */
 export type DumpItem =
-  | { kind: 'sql'; sql: Buffer; line: number }
+  /** latin1 text: one character per byte of the dump. */
+  | { kind: 'sql'; sql: string; line: number }
   | { kind: 'copy'; sql: string; line: number }
   | { kind: 'copy-data'; data: Buffer }
   | { kind: 'copy-end' };
@@ -110,7 +111,7 @@ export class DumpParser {
       if (end < 0) end = length;
       this.lineNo++;
       if (this.inCopy) this.copyLine(text, bytes, start, end);
-      else this.splitter.line(text, bytes, start, end, this.lineNo);
+      else this.splitter.line(text, start, end, this.lineNo);
       if (this.copyTrailer) this.checkCopyTrailer();
       start = end + 1;
     }
@@ -137,7 +138,7 @@ export class DumpParser {
     if (this.splitter.pending) refuse(this.lineNo, 'text after COPY … FROM stdin; on its line: refused');
   }
 
-  private statement(sql: Buffer, line: number): void {
+  private statement(sql: string, line: number): void {
     if (this.inCopy) refuse(line, 'text after COPY … FROM stdin; on its line: refused');
     this.afterUnrestrict(line, 'a statement');
     const head = headOf(sql, this.dialect);
@@ -160,7 +161,7 @@ export class DumpParser {
       case 'copy':
         this.inCopy = { line };
         this.copyTrailer = true;
-        this.out.push({ kind: 'copy', sql: sql.toString('latin1'), line });
+        this.out.push({ kind: 'copy', sql, line });
         this.report.statements++;
         this.preamble = false;
         return;
@@ -255,9 +256,8 @@ function connectTarget(arg: string, line: number): string {
 /** mysqldump writes each view, trigger and routine with its production DEFINER, which the per-run user may not impersonate. */
 const DEFINER = /\bDEFINER\s*=\s*(?:`[^`]*`|'[^']*'|[\w.%-]+)@(?:`[^`]*`|'[^']*'|[\w.%-]+)/i;
 
-function stripDefiner(sql: Buffer, head: string): Buffer {
+function stripDefiner(sql: string, head: string): string {
   if (!/^CREATE\b/i.test(head) || !/DEFINER/i.test(head)) return sql;
-  const text = sql.toString('latin1');
-  const m = DEFINER.exec(text);
-  return m ? Buffer.from(text.slice(0, m.index) + text.slice(m.index + m[0].length), 'latin1') : sql;
+  const m = DEFINER.exec(sql);
+  return m ? sql.slice(0, m.index) + sql.slice(m.index + m[0].length) : sql;
 }

@@ -3,16 +3,15 @@ import { refuse } from './restore-errors.js';
 
 /** What the splitter hands on: whole statements, client commands at statement starts, and raw lines while told to. */
 export interface SplitterEvents {
-  /** A complete statement, without its delimiter; `line` is where it starts. */
-  statement(sql: Buffer, line: number): void;
+  /** A complete statement, without its delimiter, as latin1 text (one character per byte); `line` is where it starts. */
+  statement(sql: string, line: number): void;
   /** A client command (a line starting with a backslash, or mysql's DELIMITER) at a statement start. */
   command(text: string, line: number): void;
 }
 
-const SPECIAL = {
-  mysql: ['\'', '"', '`', '#', '\\\\', '--', '/\\*'],
-  postgres: ['\'', '"', '\\\\', '--', '/\\*', '\\$[A-Za-z_\\u0080-\\uffff][A-Za-z0-9_\\u0080-\\uffff]*\\$', '\\$\\$'],
-};
+/** The first characters of everything that changes the splitter's state; the rest of a token is checked by hand. */
+const SPECIAL_CHARS = { mysql: `'"\`#\\-/`, postgres: `'"\\-/$` };
+const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 const NON_SPACE = /[^ \t\r\f\v]/g;
 /** Words the mysql client takes as its own commands at a statement start, ending with their line (DELIMITER, USE, and those that run on the host or change what runs). */
 const MYSQL_CLIENT_WORD = /^(?:delimiter|use|system|source|tee|notee|pager|nopager|connect|charset|warnings|nowarning|rehash|prompt|print|go|ego|status|help|exit|quit|edit|resetconnection|query_attributes|ssl_session_data_print)(?=\s|;|$)/i;
@@ -32,11 +31,14 @@ export class SqlSplitter {
   backslashStrings = false;
   private quote: string | null = null;
   private blockComment = false;
-  private parts: Buffer[] = [];
+  private parts: string[] = [];
   private size = 0;
   private startLine = 0;
   private delimiter = ';';
   private special: RegExp;
+  private slashText = '';
+  private slashFrom = 0;
+  private slashAt = -1;
 
   constructor(
     private readonly dialect: Dialect,
@@ -56,8 +58,8 @@ export class SqlSplitter {
     this.special = this.specialFor(d);
   }
 
-  /** Scans bytes[start, end) as line `lineNo` (end is the newline's offset or the end of input). */
-  line(text: string, bytes: Buffer, start: number, end: number, lineNo: number): void {
+  /** Scans text[start, end) as line `lineNo` (end is the newline's offset or the end of input). */
+  line(text: string, start: number, end: number, lineNo: number): void {
     let i = start;
     let seg = this.size > 0 ? start : -1;
     while (i < end) {
@@ -97,9 +99,13 @@ export class SqlSplitter {
       const m = this.special.exec(text);
       if (!m || m.index >= end) break;
       const at = m.index;
-      const tok = m[0];
+      const tok = this.token(text, at);
+      if (tok === undefined) {
+        i = at + 1;
+        continue;
+      }
       if (tok === this.delimiter[0] && text.startsWith(this.delimiter, at)) {
-        this.add(bytes, seg, at);
+        this.add(text, seg, at);
         this.emit();
         i = at + this.delimiter.length;
         seg = -1;
@@ -128,18 +134,19 @@ export class SqlSplitter {
         i = at + tok.length;
       }
     }
-    if (seg >= 0 || this.size > 0) this.add(bytes, seg < 0 ? start : seg, Math.min(end + 1, bytes.length));
+    if (seg >= 0 || this.size > 0) this.add(text, seg < 0 ? start : seg, Math.min(end + 1, text.length));
   }
 
-  private add(bytes: Buffer, from: number, to: number): void {
+  private add(text: string, from: number, to: number): void {
     if (to <= from) return;
-    this.parts.push(bytes.subarray(from, to));
+    // Slices of a one-byte string share its memory: a statement within one read costs no copy.
+    this.parts.push(text.slice(from, to));
     this.size += to - from;
     if (this.size > this.maxStatementBytes) refuse(this.startLine, `a statement longer than ${this.maxStatementBytes} bytes: refused (raise restore.maxStatementBytes if this dump really needs it)`);
   }
 
   private emit(): void {
-    const sql = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+    const sql = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
     this.parts = [];
     this.size = 0;
     this.events.statement(sql, this.startLine);
@@ -180,15 +187,38 @@ export class SqlSplitter {
       const close = text.indexOf(ch, i);
       if (close < 0 || close >= end) return -1;
       if (!escapes) return close;
-      const slash = text.indexOf('\\', i);
+      const slash = this.backslashAtOrAfter(text, i);
       if (slash < 0 || slash > close) return close;
       i = slash + 2;
     }
   }
 
+  /** The next backslash, remembered: searching afresh for every string of a long line would be quadratic. */
+  private backslashAtOrAfter(text: string, from: number): number {
+    const known = this.slashText === text && this.slashFrom <= from && (this.slashAt < 0 || this.slashAt >= from);
+    if (!known) {
+      this.slashText = text;
+      this.slashFrom = from;
+      this.slashAt = text.indexOf('\\', from);
+    }
+    return this.slashAt;
+  }
+
   private specialFor(delimiter: string): RegExp {
-    const tokens = [...SPECIAL[this.dialect]];
-    tokens.push(delimiter[0]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-    return new RegExp(tokens.join('|'), 'g');
+    const chars = SPECIAL_CHARS[this.dialect] + delimiter[0]!;
+    return new RegExp(`[${chars.replace(/[\]\\^-]/g, '\\$&')}]`, 'g');
+  }
+
+  /** The token starting at `at` (a special character was found there), or undefined when it is only an ordinary character. */
+  private token(text: string, at: number): string | undefined {
+    const c = text[at]!;
+    if (c === '-') return text[at + 1] === '-' ? '--' : c === this.delimiter[0] ? c : undefined;
+    if (c === '/') return text[at + 1] === '*' ? '/*' : c === this.delimiter[0] ? c : undefined;
+    if (c === '$' && this.dialect === 'postgres') {
+      DOLLAR_TAG.lastIndex = at;
+      const m = DOLLAR_TAG.exec(text);
+      return m ? m[0] : c === this.delimiter[0] ? c : undefined;
+    }
+    return c;
   }
 }

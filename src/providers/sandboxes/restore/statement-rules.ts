@@ -30,8 +30,8 @@ const PG_COPY = new RegExp(String.raw`^COPY\s+(${IDENT}(?:\.${IDENT})?(?:\s*\(\s
 const SESSION = /^(?:SET\s|SELECT\s+pg_catalog\.set_config\s*\()/i;
 
 /** The statement's start with comments and MySQL executable-comment markers removed, so `/*!40000 DROP DATABASE x*\/` reads as what it does. */
-export function headOf(sql: Buffer, dialect: Dialect): string {
-  let head = sql.toString('latin1', 0, Math.min(sql.length, 4096));
+export function headOf(sql: string, dialect: Dialect): string {
+  let head = sql.length > 4096 ? sql.slice(0, 4096) : sql;
   head = head.replace(/\/\*(?!M?!)[\s\S]*?\*\//g, ' ');
   if (dialect === 'mysql') head = head.replace(/\/\*M?!\d*/g, ' ').replace(/\*\//g, ' ');
   return head.replace(/^\s+/, '').replace(/\s+$/, '');
