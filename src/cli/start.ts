@@ -11,6 +11,8 @@ import type { Runtime } from '../jobs/index.js';
 import { countByStatus, renderFreshness } from './check.js';
 import { EXIT, type CliContext } from './context.js';
 
+const SWEEP_EVERY_MS = 5 * 60_000;
+
 /**
  * lifeboat start: everything in one process. Prepares the demo when the estate asks for
  * it, sweeps dead drills' sandboxes, catches up on copies, shows one freshness table,
@@ -43,6 +45,13 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
 
     // Embedded: node-cron in this process. With --redis: BullMQ schedulers and workers, as `lifeboat scheduler` + `lifeboat worker`.
     const scheduler = opts.redis ? await startQueueMode(runtime, opts.redis, opts.prefix ?? 'lifeboat', log) : startCronScheduler(runtime, log);
+    // Embedded mode sweeps again every few minutes (a `drill run` killed meanwhile); with --redis the workers do.
+    const sweeping = opts.redis ? undefined : setInterval(() => {
+      sweepDeadDrills(runtime)
+        .then((r) => (r.abandoned.length || r.removed.length || r.failed.length ? log.warn({ abandoned: r.abandoned.length, removed: r.removed.length, failed: r.failed.length }, 'swept drills whose process died') : undefined))
+        .catch((err: unknown) => log.warn({ err: messageOf(err) }, 'sweep of dead drills failed; next time'));
+    }, SWEEP_EVERY_MS);
+    sweeping?.unref();
     // A drill whose cadence is overdue (never run, or not this month/quarter) runs now rather than at its next slot.
     const background: Promise<unknown>[] = [];
     for (const drill of await overdueDrills(config.drills.values(), runtime.runs, ctx.clock.now())) {
@@ -61,6 +70,7 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     });
     log.info('stopping: waiting for running jobs');
+    clearInterval(sweeping);
     await scheduler.stop();
     // An aborted drill still tears its sandbox down before it settles.
     await Promise.allSettled(background);
