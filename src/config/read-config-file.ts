@@ -1,7 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
-export type ReadOutcome = { ok: true; text: string } | { ok: false; missing: boolean; reason: string };
+export type ReadOutcome = { ok: true; text: string } | { ok: false; missing: boolean; reason: string; code?: string };
 
 const CHUNK = 64 * 1024;
 
@@ -59,7 +59,7 @@ const ERRNO_TEXT: Record<string, string> = {
 
 function refusedBy(err: unknown): ReadOutcome {
   const code = (err as NodeJS.ErrnoException).code ?? '';
-  return { ok: false, missing: code === 'ENOENT', reason: ERRNO_TEXT[code] ?? `cannot be read: ${(err as Error).message}` };
+  return { ok: false, missing: code === 'ENOENT', reason: ERRNO_TEXT[code] ?? `cannot be read: ${(err as Error).message}`, code };
 }
 
 function kindOf(st: Stats): string {

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LifeboatError } from '../domain/index.js';
+import { readConfigFile } from './read-config-file.js';
 import type { SecretRef } from './schemas/common.js';
 import type { Estate } from './schemas/estate.js';
 
@@ -19,12 +19,17 @@ export async function resolveSecret(ref: SecretRef, where: string, env: Env, bas
     return v;
   }
   const file = path.resolve(baseDir, ref.file);
-  try {
-    return (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
-  } catch (err) {
-    throw new LifeboatError('SECRET_UNAVAILABLE', `${where}: cannot read secret file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  // Read like a config file: a FIFO or a device named as a secret would otherwise hang or flood every command.
+  const read = await readConfigFile(file, MAX_SECRET_BYTES);
+  if (!read.ok) {
+    const why = `it ${read.reason.replace(/config/g, 'secret').replace(/ \(raise it with [^)]*\)/, '')}`;
+    throw new LifeboatError('SECRET_UNAVAILABLE', `${where}: cannot read secret file ${file}: ${read.code ? `${read.code} (${why})` : why}`);
   }
+  return read.text.replace(/\r?\n$/, '');
 }
+
+/** Passwords, tokens and keys are short; a larger "secret" is the wrong file. */
+const MAX_SECRET_BYTES = 64 * 1024;
 
 /** Every secret reference in the estate, with where it is, so a run can say up front which are missing. */
 export function secretRefsOf(estate: Estate): { where: string; ref: SecretRef }[] {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, open, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, limitsFor, loadConfig, type ConfigIssue } from '../../src/config/index.js';
+import { ConfigError, limitsFor, loadConfig, resolveSecret, type ConfigIssue } from '../../src/config/index.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
@@ -29,7 +29,7 @@ async function tree(files: Record<string, string>): Promise<{ dir: string; estat
   return { dir, estate: path.join(dir, 'lifeboat.yaml') };
 }
 
-async function issuesOf(estate: string, limits?: Parameters<typeof loadConfig>[1]): Promise<ConfigIssue[]> {
+async function issuesOf(estate: string, limits?: Parameters<typeof loadConfig>[1]): Promise<readonly ConfigIssue[]> {
   const err = await loadConfig(estate, limits).then(
     () => undefined,
     (e: unknown) => e,
@@ -130,5 +130,17 @@ describe('config files that are not what they seem', () => {
     const { estate } = await tree({ 'lifeboat.yaml': ESTATE.replace('    path: shop\n', '    path: ../../../../etc\n') });
     const issues = await issuesOf(estate);
     expect(issues).toEqual([expect.objectContaining({ file: expect.stringMatching(/lifeboat\.yaml$/), line: 10, column: 11, path: 'resources[0].path', message: expect.stringMatching(/leaves it$/) })]);
+  });
+
+  it('reads a secret file only if it is a small regular file: a FIFO or /dev/zero is refused at once', async () => {
+    const { dir } = await tree({});
+    mkfifo(path.join(dir, 'pw'));
+    const started = Date.now();
+    await expect(resolveSecret({ file: 'pw' }, 'credentials.db.password', {}, dir)).rejects.toMatchObject({
+      code: 'SECRET_UNAVAILABLE',
+      message: expect.stringMatching(/^credentials\.db\.password: cannot read secret file .*pw: it is a FIFO \(named pipe\): only regular files are read as secret$/),
+    });
+    await expect(resolveSecret({ file: '/dev/zero' }, 'x', {}, dir)).rejects.toMatchObject({ message: expect.stringMatching(/is a character device/) });
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
