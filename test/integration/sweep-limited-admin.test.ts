@@ -1,0 +1,64 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderMysqlDump, shopDatabase } from '../../src/demo/index.js';
+import { runDrill } from '../../src/drills/index.js';
+import { sandboxNames } from '../../src/providers/index.js';
+import { runCli } from '../helpers/cli.js';
+import { MARIADB, sandboxLeftovers, uniqueDbName } from '../helpers/databases.js';
+import { drillEstate, drillRuntime, placeDump } from '../helpers/drill-estate.js';
+import { useTmpDirs } from '../helpers/tmp.js';
+
+const tmp = useTmpDirs();
+
+/**
+ * The issue's case: a sandbox admin that may create databases but not users. The drill
+ * fails in provision; its teardown cannot drop the user (MariaDB wants CREATE USER even for
+ * DROP USER IF EXISTS), so the lease stays. The sweep fails on it once, then records it and
+ * moves on: later sweeps do not fail on it again.
+ */
+describe('a lease left by a drill whose admin lacked rights does not fail every sweep', () => {
+  const admin = uniqueDbName('lbt_admin');
+  const password = 'Lim1ted-admin';
+
+  beforeAll(async () => {
+    const c = await mysql.createConnection(MARIADB);
+    await c.query(`CREATE USER '${admin}'@'%' IDENTIFIED BY '${password}'`);
+    await c.query(`GRANT CREATE, DROP, SELECT, INSERT ON *.* TO '${admin}'@'%'`);
+    await c.end();
+  });
+  afterAll(async () => {
+    const c = await mysql.createConnection(MARIADB);
+    await c.query(`DROP USER IF EXISTS '${admin}'@'%'`);
+    await c.end();
+  });
+
+  it('fails one sweep, then is stuck (recorded, retried with backoff), never failed again; its database is gone', async () => {
+    const dir = await tmp();
+    await drillEstate(dir);
+    // Same estate, the mysql sandbox's admin swapped for the limited one.
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const estate = path.join(dir, 'lifeboat.yaml');
+    await writeFile(estate, (await readFile(estate, 'utf8')).replace('maria-admin: { kind: database, user: root, password: { env: LB_TEST_EMPTY } }', `maria-admin: { kind: database, user: ${admin}, password: { env: LB_TEST_ADMIN_PW } }`));
+    await placeDump(dir, 'shop.sql', renderMysqlDump('shop', shopDatabase(1, 5), new Date()));
+    process.env.LB_TEST_ADMIN_PW = password;
+    const { rt } = await drillRuntime(estate);
+    const r = await runDrill('to-maria', rt).finally(() => rt.close());
+    delete process.env.LB_TEST_ADMIN_PW;
+    expect(r.phase).not.toBe('passed');
+    const mine = sandboxNames('to-maria', r.runId);
+
+    const env = { LB_TEST_EMPTY: '', LB_TEST_ADMIN_PW: password, REDIS_URL: undefined };
+    const sweeps = [];
+    for (let i = 0; i < 3; i++) sweeps.push(await runCli(['sandbox', 'sweep', '--json'], { cwd: dir, env }));
+    const outs = sweeps.map((s) => JSON.parse(s.stdout) as { failed: unknown[]; stuck: { attempts: number }[]; removed: unknown[] });
+    // At most the first sweep fails; the later ones never fail on the same lease again.
+    expect(sweeps.slice(1).map((s) => s.code)).toEqual([0, 0]);
+    expect(outs.slice(1).every((o) => o.failed.length === 0)).toBe(true);
+    const leases = await readdir(path.join(dir, 'state/leases'));
+    if (leases.length) expect(outs[2]!.stuck).toEqual([expect.objectContaining({ attempts: expect.any(Number) })]);
+    // What the limited admin could create, it could drop: no database of this run is left.
+    expect(await sandboxLeftovers('maria')).not.toContain(mine.database);
+  }, 90_000);
+});
