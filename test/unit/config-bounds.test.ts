@@ -56,6 +56,11 @@ describe('durations have bounds', () => {
     expect(scheduleSchema.safeParse({ job: 'freshness', cron: '* * * * *', catchUp: '0s' }).success).toBe(true);
   });
 
+  it('refuses a point-in-time before the epoch', () => {
+    expect(drillIssues(drill('backup: { at: 0000-01-01T00:00:00Z }\n'))).toEqual(['3:15 backup.at: expected a time after 1970-01-01T00:00:00Z, got "0000-01-01T00:00:00Z"']);
+    expect(drillIssues(drill('backup: { at: 2026-11-01T02:00:00Z }\n'))).toEqual([]);
+  });
+
   it('refuses a drill timeout longer than a timer can wait (it would fire at once)', () => {
     expect(drillIssues(drill('timeout: 25d\n'))).toEqual(['3:10 timeout: expected at most 24d (the longest timer Node.js can set), got "25d"']);
     expect(drillIssues(drill('timeout: 24d\n'))).toEqual([]);

@@ -7,7 +7,12 @@ export const backupSelectorSchema = z.union([
   z.literal('latest'),
   z.strictObject({ 'latest-in-region': idSchema }),
   z.strictObject({ 'random-within': durationSchema }),
-  z.strictObject({ at: z.iso.datetime({ offset: true, error: 'expected an ISO time such as 2026-11-01T02:00:00Z' }) }),
+  z.strictObject({
+    at: z.iso
+      .datetime({ offset: true, error: 'expected an ISO time such as 2026-11-01T02:00:00Z' })
+      // Year 0000 is valid ISO; no backup predates the Unix epoch.
+      .refine((t) => Date.parse(t) >= 0, { error: (iss) => `expected a time after 1970-01-01T00:00:00Z, got ${JSON.stringify(iss.input)}` }),
+  }),
 ], { error: 'expected latest, { latest-in-region: REGION }, { random-within: 30d } or { at: 2026-11-01T02:00:00Z }' });
 
 const assertionSchema = z
