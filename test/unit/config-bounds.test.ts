@@ -86,6 +86,18 @@ describe('resource fields checked like their siblings', () => {
   });
 });
 
+describe('file-name patterns that would hang or break every sweep', () => {
+  it('refuses more than 3 * (backtracking grows with each on long backup names) and an invalid [set]', () => {
+    expect(estateIssues(estate('    path: shop\n    patterns: ["*a*a*a*a*ab"]\n'))).toEqual([
+      '9:16 resources[0].patterns[0]: expected at most 3 * in a pattern (each one multiplies the matching work on long names), got "*a*a*a*a*ab"',
+    ]);
+    expect(estateIssues(estate('    path: shop\n    patterns: ["db-[z-a].sql"]\n'))).toEqual([
+      '9:16 resources[0].patterns[0]: expected a valid [set] such as [0-9] or [ab], got [z-a] in "db-[z-a].sql"',
+    ]);
+    expect(estateIssues(estate('    path: shop\n    patterns: ["shop_*_*.sql.gz", "db-[0-9][0-9].dump"]\n'))).toEqual([]);
+  });
+});
+
 describe('drill assertions and names', () => {
   it('refuses a row-count assertion whose min is above its max, at the min', () => {
     const issues = drillIssues(drill('checks:\n  assertions:\n    - name: orders\n      sql: SELECT count(*) FROM orders\n      min: 500\n      max: 10\n'));

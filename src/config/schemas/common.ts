@@ -86,3 +86,25 @@ export const insideFolderSchema = (what: string) =>
         ctx.addIssue({ code: 'custom', message: `expected a folder name without NUL characters, got ${quote(p)}` });
       }
     });
+
+/**
+ * A file-name glob (* ? [abc]) as the dump-dir catalog matches it: translated to a regular
+ * expression, where each * can backtrack over the whole name. File names come from the
+ * backup side, so the number of * is bounded (3 keeps the worst name to tens of ms), and a
+ * [set] must be one a regular expression accepts, instead of failing every sweep later.
+ */
+export const fileGlobSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .superRefine((glob, ctx) => {
+    const stars = glob.split('*').length - 1;
+    if (stars > 3) ctx.addIssue({ code: 'custom', message: `expected at most 3 * in a pattern (each one multiplies the matching work on long names), got ${quote(glob)}` });
+    for (const [, set] of glob.matchAll(/\[([^\]]*)\]/g)) {
+      try {
+        new RegExp(`[${set!.replace(/\\/g, '\\\\')}]`);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `expected a valid [set] such as [0-9] or [ab], got [${set}] in ${quote(glob)}` });
+      }
+    }
+  });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isEd25519PublicKey } from './ledger-key.js';
 import { durationField, durationSchema } from '../duration.js';
 import { byteRateSchema } from '../byte-rate.js';
-import { idSchema, insideFolderSchema, ratioSchema, secretRefSchema, timezoneSchema } from './common.js';
+import { fileGlobSchema, idSchema, insideFolderSchema, ratioSchema, secretRefSchema, timezoneSchema } from './common.js';
 
 /** A region is a place backups live. Today: a directory (local disk or NFS mount). */
 const localRegionSchema = z.strictObject({
@@ -59,7 +59,7 @@ const dumpDirResourceSchema = z.strictObject({
   region: idSchema.meta({ description: 'Region (from regions:) whose directory holds this resource.' }),
   path: insideFolderSchema('the region').meta({ description: 'Directory of backup files, relative to the region root (never leaving it).' }),
   patterns: z
-    .array(z.string().min(1))
+    .array(fileGlobSchema)
     .min(1)
     .optional()
     .meta({ description: 'Glob patterns of backup files (default *.sql, *.sql.gz, *.dump, *.tar.gz).' }),
