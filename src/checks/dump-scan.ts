@@ -31,7 +31,8 @@ const RE = {
   trigger: new RegExp(String.raw`\bTRIGGER\s+${QNAME}`, 'i'),
   routine: new RegExp(String.raw`^(?:CREATE|\/\*!\d+\s+CREATE)\b.*?\b(?:PROCEDURE|FUNCTION)\s+${QNAME}\s*\(`, 'i'),
   use: new RegExp(String.raw`^USE\s+${QNAME}\s*;`, 'i'),
-  connect: /^\\(?:connect|c)\s+(?:-reuse-previous=\S+\s+)?"?([^\s"]+)"?/,
+  // \connect NAME, \connect "Quoted Name", or pg_dump's \connect -reuse-previous=on "dbname='Odd Name'".
+  connect: /^\\(?:connect|c)\s+(?:-reuse-previous=\S+\s+)?(?:"dbname='((?:[^'\\]|''|\\.)*)'"|"([^"]+)"|(\S+))/,
   createDatabase: new RegExp(String.raw`^(?:CREATE\s+DATABASE|\/\*!\d+\s+CREATE\s+DATABASE)\s+(?:\/\*!\d+\s+IF\s+NOT\s+EXISTS\s*\*\/\s*|IF\s+NOT\s+EXISTS\s+)?${QNAME}`, 'i'),
 };
 
@@ -135,7 +136,7 @@ export async function scanDump(text: Readable): Promise<DumpScan> {
     else if ((m = RE.createTable.exec(line))) table(m[1]!);
     else if ((m = RE.use.exec(line))) databases.add((currentDb = unquote(m[1]!)));
     // psql's \connect picks a database, not a schema: unqualified names stay on the search path.
-    else if ((m = RE.connect.exec(line))) databases.add(m[1]!);
+    else if ((m = RE.connect.exec(line))) databases.add(m[1] !== undefined ? m[1].replace(/''/g, "'").replace(/\\(.)/g, '$1') : (m[2] ?? m[3])!);
     else if ((m = RE.createDatabase.exec(line))) databases.add(unquote(m[1]!));
     else if (RE.createView.test(line) && (m = RE.view.exec(line))) objects.views.add(label(m[1]!));
     else if (/^(?:CREATE|\/\*!\d+\s+CREATE)\b/i.test(line) && (m = RE.trigger.exec(line))) objects.triggers.add(label(m[1]!));

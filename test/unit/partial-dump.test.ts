@@ -17,6 +17,13 @@ describe('psql \\connect is a database, not a schema', () => {
     expect(s.truncated).toBeUndefined();
   });
 
+  it("pg_dump's conninfo form names the database whole, quotes and all", async () => {
+    const odd = await scan(`\\connect -reuse-previous=on "dbname='Odd Name'"\nCREATE TABLE public.t (a int);\n`);
+    expect(odd.databases).toEqual(['Odd Name']);
+    expect(odd.tables).toEqual([{ schema: 'public', name: 't', rows: 0 }]);
+    expect((await scan(`\\connect -reuse-previous=on "dbname='it''s'"\n`)).databases).toEqual(["it's"]);
+  });
+
   it('mysql USE still names the schema (in MySQL they are the same thing)', async () => {
     const s = await scan('USE `shop`;\nCREATE TABLE `t` (`a` int);\n');
     expect(s.tables).toEqual([{ schema: 'shop', name: 't', rows: 0 }]);
