@@ -76,6 +76,11 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
     await Promise.allSettled(background);
     log.info('stopped');
     return EXIT.ok;
+  } catch (err) {
+    // Ctrl-C or SIGTERM while starting up (copy pass, first check) is a stop, not a failure.
+    if (!ctx.signal.aborted) throw err;
+    log.info('stopped');
+    return EXIT.ok;
   } finally {
     await runtime.close();
   }
