@@ -22,6 +22,16 @@ export function unreadableSource(file: string, issues: ConfigIssue[]): YamlSourc
  * runs, and aliases are counted while expanding, so no file costs more than its limits allow.
  */
 export function parseYamlSource(file: string, text: string, limits: ConfigLimits = DEFAULT_LIMITS): YamlSource {
+  try {
+    return parseWithin(file, text, limits);
+  } catch (err) {
+    // The limits leave nothing known to throw; should the yaml package still throw, it is
+    // this file's problem, reported with its name rather than as a crash.
+    return unreadableSource(file, [{ file, path: '', message: `YAML: cannot be parsed: ${quote(err instanceof Error ? err.message : String(err), 200)}` }]);
+  }
+}
+
+function parseWithin(file: string, text: string, limits: ConfigLimits): YamlSource {
   const lineCounter = new LineCounter();
   const at = (offset: number) => {
     const pos = lineCounter.linePos(offset);
@@ -50,7 +60,7 @@ export function parseYamlSource(file: string, text: string, limits: ConfigLimits
       data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (err) {
       // The yaml package throws for an alias bomb and for an alias to an anchor defined later.
-      issues.push({ ...at(firstAliasOffset(doc)), message: `YAML: ${aliasProblem(err, limits.maxAliasCount)}` });
+      issues.push({ ...at(aliasOffset(doc, err)), message: `YAML: ${aliasProblem(err, limits.maxAliasCount)}` });
     }
   }
   return {
@@ -80,15 +90,21 @@ function firstDocument(docs: Iterable<Document.Parsed>): Document.Parsed {
   return first!;
 }
 
-function firstAliasOffset(doc: Document): number {
-  let offset = 0;
+/** Where the alias an expansion error is about sits: the one it names, else the first alias. */
+function aliasOffset(doc: Document, err: unknown): number {
+  const named = /: (\S+)$/.exec(err instanceof Error ? err.message : '')?.[1];
+  let first: number | undefined;
+  let match: number | undefined;
   visit(doc, {
     Alias(_, node) {
-      if (isAlias(node)) offset = node.range?.[0] ?? 0;
+      if (!isAlias(node)) return undefined;
+      first ??= node.range?.[0];
+      if (node.source !== named) return undefined;
+      match = node.range?.[0];
       return visit.BREAK;
     },
   });
-  return offset;
+  return match ?? first ?? 0;
 }
 
 function aliasProblem(err: unknown, max: number): string {

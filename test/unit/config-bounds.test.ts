@@ -120,8 +120,8 @@ describe('hostile YAML is an issue with its place, never a throw', () => {
   });
 
   it('refuses an alias to an anchor that is never set', () => {
-    const src = parseYamlSource('f.yaml', 'a: 1\nb: *nowhere\n');
-    expect(src.issues).toEqual([expect.objectContaining({ line: 2, column: 4, message: expect.stringMatching(/YAML: .*nowhere/) })]);
+    const src = parseYamlSource('f.yaml', 'a: &x 1\nb: *x\nc: *nowhere\n');
+    expect(src.issues).toEqual([expect.objectContaining({ line: 3, column: 4, message: expect.stringMatching(/YAML: .*nowhere/) })]);
   });
 
   it('refuses nesting deeper than any config needs, block or flow, without running out of stack', () => {
