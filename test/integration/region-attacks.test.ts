@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmod, link, lstat, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { copyStatus, runCopies } from '../../src/copy/index.js';
+import { copyStatus, runCopies, verifyCopies } from '../../src/copy/index.js';
 import { fixedClock, silentLogger } from '../../src/domain/index.js';
 import { selectBackup } from '../../src/drills/index.js';
 import { sweepFreshness } from '../../src/freshness/index.js';
@@ -145,6 +145,21 @@ describe('region stores never follow links', () => {
     await expect(rt.catalog.list(db)).rejects.toThrow(/symbolic link/);
     const { results } = await sweepFreshness(config, rt);
     expect(results[0]).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/symbolic link/) });
+  });
+
+  it('a verified copy swapped for a link (to identical bytes) is reported by copy verify and copy status, never re-hashed through the link', async () => {
+    const dir = await tmp();
+    const { config, rt } = await estate(dir);
+    const content = '-- c\n';
+    await writeDump(dir, 'db', 'c.sql', { at: new Date(NOW.getTime() - H), content });
+    await runCopies(rt);
+    const twin = await outsideFile(dir, 'twin.sql', content);
+    await rm(path.join(dir, 'region2/db/c.sql'), { force: true });
+    await symlink(twin, path.join(dir, 'region2/db/c.sql'));
+    const v = await verifyCopies(rt);
+    expect(v.bad).toEqual([{ region: 'other', key: 'db/c.sql', problem: expect.stringMatching(/symbolic link/) }]);
+    const [status] = await copyStatus(config, rt.catalog, await rt.registry.read(), NOW);
+    expect(status).toMatchObject({ status: 'failing', reason: expect.stringMatching(/c\.sql in other: .*symbolic link/) });
   });
 
   it('a manifest that is a symlink is never read', async () => {
