@@ -202,6 +202,19 @@ describe('never a half-published copy', () => {
     expect(ledger).toMatch(/"type":"copy.repaired"/);
   });
 
+  it('a writable final name hard-linked to a file outside the region is never chmodded', async () => {
+    const dir = await tmp();
+    const { rt } = await estate(dir);
+    const content = '-- same bytes\n';
+    await writeDump(dir, 'db', 'h.sql', { at: new Date(NOW.getTime() - H), content });
+    const outside = await outsideFile(dir, 'host-file.sql', content);
+    await mkdir(path.join(dir, 'region2/db'), { recursive: true });
+    await link(outside, path.join(dir, 'region2/db/h.sql'));
+    const r = await runCopies(rt);
+    expect(r[0]).toMatchObject({ outcome: 'error', detail: expect.stringMatching(/hard links: not sealed/) });
+    expect((await stat(outside)).mode & 0o777).toBe(0o644);
+  });
+
   it('a leftover partial whose final name holds something else is removed, the final left alone', async () => {
     const dir = await tmp();
     const { rt } = await estate(dir);

@@ -236,10 +236,13 @@ export function createLocalRegionStore(region: string, root: string): RegionStor
       await withFile(final, C.O_RDONLY, async (fh) => {
         const st = await fh.stat();
         if (!st.isFile()) throw linkRefused(final, 'is not a plain file');
+        const ps = await lstat(p).catch(() => undefined);
+        const ownPartial = ps?.isFile() && idOf(ps) === idOf(st);
+        // Another hard link to the same file (outside the region, say) would be made read-only too: not ours to seal.
+        if (st.nlink > (ownPartial ? 2 : 1)) throw new LifeboatError('BACKUP_UNREADABLE', `${key} in region ${region} has ${st.nlink} hard links: not sealed`, { retryable: false });
         await fh.chmod(0o444);
         await fh.sync();
-        const ps = await lstat(p).catch(() => undefined);
-        if (ps?.isFile() && idOf(ps) === idOf(st)) await unlink(p);
+        if (ownPartial) await unlink(p);
       });
       await fsyncDir(path.dirname(final));
     },
