@@ -35,6 +35,7 @@ describe('lifeboat refuses bad config with its place (exit 2), never hangs, neve
     await edit(monthly, '      min: 500\n', '      min: 500\n      max: 10\n');
     await cp(path.join(dir, 'drills/shop-quarterly.yaml'), path.join(dir, 'drills/bad name.yaml'));
     await edit(path.join(dir, 'drills/bad name.yaml'), /^/, 'name: spare\n');
+    await edit(path.join(dir, 'schedules/freshness.yaml'), /cron: .*/, 'cron: "1-99999999999 * * * *"');
 
     const r = await runCli(['validate'], { cwd: dir });
     expect(r.code).toBe(2);
@@ -44,7 +45,8 @@ describe('lifeboat refuses bad config with its place (exit 2), never hangs, neve
     expect(r.stderr).toMatch(/drills\/shop-monthly\.yaml:\d+:10 timeout: expected a duration above 0s, got "0s"/);
     expect(r.stderr).toMatch(/drills\/shop-monthly\.yaml:\d+:12 checks\.assertions\[0\]\.min: expected min at most max, got min 500 and max 10/);
     expect(r.stderr).toMatch(/drills\/bad name\.yaml \(file\): the file name "bad name" is not a valid drill name/);
-    expect(r.stderr).toMatch(/^6 problems in the configuration/);
+    expect(r.stderr).toMatch(/schedules\/freshness\.yaml:\d+:7 cron: expected a cron expression with numbers of at most 2 digits/);
+    expect(r.stderr).toMatch(/^7 problems in the configuration/);
   });
 
   it('refuses a FIFO in schedules/ by name at once, for every command that loads the config', async () => {

@@ -32,7 +32,7 @@ const aliasBomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').m
 const weirdValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(
     '100000000000000000000000d', '0s', '1e400', '9'.repeat(400), '-1h', '36526d', '25d',
-    'Mars/Olympus', '../../../../etc', '/etc', '\0', '', ' ', '*', '"', 'null', '~', '__proto__', 'constructor',
+    'Mars/Olympus', '../../../../etc', '1-99999999999 * * * *', '*a*a*a*a*ab', '[z-a]', '/etc', '\0', '', ' ', '*', '"', 'null', '~', '__proto__', 'constructor',
     1e308, -1e308, 2 ** 53 + 1, -0, 0, -1, 1.5, true, false, null, [], {}, 'x'.repeat(100_000),
   ),
   fc.string({ unit: 'binary', maxLength: 40 }),

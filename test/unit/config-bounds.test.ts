@@ -86,6 +86,16 @@ describe('resource fields checked like their siblings', () => {
   });
 });
 
+describe('cron expressions node-cron cannot take safely', () => {
+  it('refuses a range node-cron would expand into a billion-entry array (it aborted the process)', () => {
+    const r = scheduleSchema.safeParse({ job: 'freshness', cron: '1-99999999999 * * * *' });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.message)).toEqual([expect.stringMatching(/^expected a cron expression with numbers of at most 2 digits .*got "1-99999999999 \* \* \* \*"$/)]);
+    expect(drillSchema.safeParse({ resource: 'r', sandbox: 's', cadence: { cron: '0 0 1-100000000 * *' } }).success).toBe(false);
+    expect(scheduleSchema.safeParse({ job: 'freshness', cron: '0 2 * * 1-5' }).success).toBe(true);
+  });
+});
+
 describe('file-name patterns that would hang or break every sweep', () => {
   it('refuses more than 3 * (backtracking grows with each on long backup names) and an invalid [set]', () => {
     expect(estateIssues(estate('    path: shop\n    patterns: ["*a*a*a*a*ab"]\n'))).toEqual([

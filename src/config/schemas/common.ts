@@ -55,6 +55,12 @@ export const cronSchema = z.string().superRefine((expr, ctx) => {
     ctx.addIssue({ code: 'custom', message: `expected a cron expression like "0 2 * * *" (at most 200 characters), got ${quote(expr)}` });
     return;
   }
+  // node-cron expands a range into an array before checking it: "1-99999999999" aborts the
+  // whole process (V8 invalid array size), so numbers no cron field can hold stop here.
+  if (/\d{3,}/.test(expr)) {
+    ctx.addIssue({ code: 'custom', message: `expected a cron expression with numbers of at most 2 digits (seconds, minutes 0-59, hours 0-23, days 1-31, months 1-12, weekdays 0-7), got ${quote(expr)}` });
+    return;
+  }
   const result = validateDetailed(expr);
   if (!result.valid) {
     const why = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
