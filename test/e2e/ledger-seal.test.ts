@@ -78,6 +78,19 @@ describe('ledger keys in the estate', () => {
   });
 });
 
+describe('ledger keys in validate', () => {
+  it('warns (exit 0) when the signing key cannot be read on this machine, naming the variable, not a value', async () => {
+    const dir = await tmp();
+    await writeEstate(dir, res('a'));
+    const publicKey = /publicKey: (\S+)/.exec((await runCli(['ledger', 'keygen', '--out', 'k.pem'], { cwd: dir })).stdout)![1]!;
+    const estate = path.join(dir, 'lifeboat.yaml');
+    await writeFile(estate, (await readFile(estate, 'utf8')).replace('ledger: { dir: ledger }', `ledger: { dir: ledger, publicKey: ${publicKey}, signingKey: { env: LB_TEST_LEDGER_KEY } }`));
+    const r = await runCli(['validate'], { cwd: dir, env: { LB_TEST_LEDGER_KEY: undefined } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/warning: ledger\.signingKey: environment variable LB_TEST_LEDGER_KEY is not set/);
+  });
+});
+
 describe('ledger verify on a sealed ledger', () => {
   it('says what it checked: records, signatures, head seal, witness; the key never appears in output', async () => {
     const { dir, privatePem, check } = await sealedEstate();
