@@ -38,7 +38,11 @@ export async function loadConfig(estateFile: string, options: LoadOptions = {}):
   const limits = options.limits ?? currentConfigLimits();
   const absFile = path.resolve(estateFile);
   const baseDir = path.dirname(absFile);
-  const display = (p: string) => path.relative(process.cwd(), p) || p;
+  // Relative to where the user stands, unless that means climbing out of it ("../../dev/zero").
+  const display = (p: string) => {
+    const rel = path.relative(process.cwd(), p);
+    return rel && rel !== '..' && !rel.startsWith('../') ? rel : p;
+  };
   const issues: ConfigIssue[] = [];
 
   const read = await readConfigFile(absFile, limits.maxFileBytes);
