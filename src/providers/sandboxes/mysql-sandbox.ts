@@ -5,14 +5,7 @@ import { mysqlIdentity } from '../databases/server-identity.js';
 import { assertDroppable, randomPassword } from './names.js';
 import { missingMysqlRights, RUN_USER_PRIVILEGES } from './mysql-rights.js';
 import { restoreOverMysql } from './restore/mysql-wire.js';
-import type { SandboxProvider, SandboxTarget } from './types.js';
-
-export interface ServerLogin {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-}
+import type { SandboxProvider, SandboxTarget, ServerLogin } from './types.js';
 
 const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
 

@@ -2,10 +2,9 @@ import pg from 'pg';
 import type { Readable } from 'node:stream';
 import { LifeboatError } from '../../domain/index.js';
 import { postgresIdentity } from '../databases/server-identity.js';
-import type { ServerLogin } from './mysql-sandbox.js';
 import { assertDroppable, randomPassword } from './names.js';
 import { restoreOverPostgres } from './restore/postgres-wire.js';
-import type { SandboxProvider, SandboxTarget } from './types.js';
+import type { SandboxProvider, SandboxTarget, ServerLogin } from './types.js';
 
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;

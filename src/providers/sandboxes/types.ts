@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import type { SkippedStatement } from './restore/dump-parser.js';
+import type { Dialect, SkippedStatement } from './restore/restore-types.js';
 
 export type SandboxKind = 'pglite' | 'mysql' | 'postgres';
 export type Engine = 'mysql' | 'postgres';
-export type Dialect = Engine;
+export type { Dialect };
 
 /**
  * The record of a sandbox a drill creates, written before anything is created, so that
@@ -22,6 +22,14 @@ export interface Lease {
   owner: { host: string; pid: number };
   /** Set when a failed drill keeps its sandbox for debugging: the sweep leaves it alone until then. */
   keepUntil?: string;
+}
+
+/** An admin (or per-run) login to a database server; the password never leaves the process. */
+export interface ServerLogin {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
 }
 
 export interface RestoreProgress {

@@ -1,7 +1,7 @@
-import type { Dialect } from '../types.js';
+import type { Dialect, SkippedStatement } from './restore-types.js';
 import { refuse, truncated } from './restore-errors.js';
 import { SqlSplitter } from './sql-splitter.js';
-import { classify, headOf, unquote, type SkipReason } from './statement-rules.js';
+import { classify, headOf, unquote } from './statement-rules.js';
 
 /** What the restore sends to the sandbox, in order. */
 export type DumpItem =
@@ -10,12 +10,6 @@ export type DumpItem =
   | { kind: 'copy'; sql: string; line: number }
   | { kind: 'copy-data'; data: Buffer }
   | { kind: 'copy-end' };
-
-export interface SkippedStatement {
-  line: number;
-  text: string;
-  reason: SkipReason;
-}
 
 export interface ParseReport {
   skipped: SkippedStatement[];

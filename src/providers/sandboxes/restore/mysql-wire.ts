@@ -1,8 +1,7 @@
 import mysql from 'mysql2/promise';
 import { Readable } from 'node:stream';
 import { LifeboatError, messageOf } from '../../../domain/index.js';
-import type { ServerLogin } from '../mysql-sandbox.js';
-import type { RestoreStats } from '../types.js';
+import type { RestoreStats, ServerLogin } from '../types.js';
 import { restoreDump, type RestoreSink } from './restore-dump.js';
 
 /** The server asked for a client file (LOAD DATA LOCAL): the answer is always no. */

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Dialect } from '../types.js';
+import type { Dialect } from './restore-types.js';
 import { DumpParser, type DumpItem, type ParseReport } from './dump-parser.js';
 
 /** Where a restore sends what the parser lets through: a database connection as the per-run user. */

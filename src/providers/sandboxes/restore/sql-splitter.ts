@@ -1,4 +1,4 @@
-import type { Dialect } from '../types.js';
+import type { Dialect } from './restore-types.js';
 import { refuse } from './restore-errors.js';
 
 /** What the splitter hands on: whole statements, client commands at statement starts, and raw lines while told to. */
@@ -142,7 +142,7 @@ export class SqlSplitter {
     // Slices of a one-byte string share its memory: a statement within one read costs no copy.
     this.parts.push(text.slice(from, to));
     this.size += to - from;
-    if (this.size > this.maxStatementBytes) refuse(this.startLine, `a statement longer than ${this.maxStatementBytes} bytes: refused (raise restore.maxStatementBytes if this dump really needs it)`);
+    if (this.size > this.maxStatementBytes) refuse(this.startLine, `a statement longer than ${this.maxStatementBytes} bytes: refused: a restore holds one statement in memory at a time`);
   }
 
   private emit(): void {
