@@ -56,7 +56,7 @@ describe('schedule schema', () => {
     const msgs = (v: object) => scheduleSchema.safeParse(v).error!.issues.map((i) => i.message).join('\n');
     expect(msgs({ job: 'freshness', cron: '61 * * * *' })).toMatch(/expected a cron expression/);
     expect(msgs({ job: 'freshness', cron: '* * * * *', timezone: 'Mars/Base' })).toMatch(/IANA time zone/);
-    expect(msgs({ job: 'backup', cron: '* * * * *' })).toMatch(/expected job: freshness, drill, copy, copy-verify, canary or demo-backups/);
+    expect(msgs({ job: 'backup', cron: '* * * * *' })).toMatch(/expected job: freshness, drill, copy, copy-verify, scrub, canary or demo-backups/);
   });
 
   it('needs a drill name for drill jobs', () => {
