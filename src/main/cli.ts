@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
     });
   program
     .command('worker')
-    .description('distributed mode: process the queues (freshness, drill, copy, copy-verify, canary)')
+    .description('distributed mode: process the queues (freshness, drill, copy, copy-verify, scrub, canary)')
     .option('--redis <url>', 'Redis URL (default: REDIS_URL)')
     .option('--prefix <prefix>', 'BullMQ key prefix, one per deployment', 'lifeboat')
     .option('--concurrency <queue=n...>', 'jobs at once per queue, e.g. drill=2 freshness=4')
