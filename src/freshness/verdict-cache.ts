@@ -80,6 +80,8 @@ export function cachedInspector(inner: BackupInspector, cache: VerdictCache): Ba
   };
 }
 
+const CHANGED_IN_PLACE = 'content changed in place';
+
 /**
  * Reads a backup end to end again and remembers the new verdict. Bytes that changed while
  * size and mtime stayed the same are rot (or tampering): without a manifest to hold them
@@ -89,11 +91,14 @@ export function cachedInspector(inner: BackupInspector, cache: VerdictCache): Ba
 export async function recheckBackup(backup: BackupRef, inner: BackupInspector, cache: VerdictCache, signal?: AbortSignal): Promise<Verdict> {
   const before = cache.get(backup);
   let verdict = await inner.inspect(backup, signal);
-  if (verdict.usable && before?.usable && before.sha256 && verdict.sha256 && before.sha256 !== verdict.sha256) {
+  // The reference is the hash verified under this fingerprint; a rot verdict keeps it, so the rot is not forgotten at the next re-check.
+  const reference = before?.sha256 && (before.usable || before.reason?.startsWith(CHANGED_IN_PLACE)) ? before.sha256 : undefined;
+  if (verdict.usable && reference && verdict.sha256 && reference !== verdict.sha256) {
     verdict = {
       ...verdict,
       usable: false,
-      reason: `content changed in place since it was verified at ${before.checkedAt} (same size and mtime): sha256 ${verdict.sha256.slice(0, 12)}…, was ${before.sha256.slice(0, 12)}…`,
+      sha256: reference,
+      reason: `${CHANGED_IN_PLACE} since it was verified (same size and mtime): sha256 ${verdict.sha256.slice(0, 12)}…, was ${reference.slice(0, 12)}…`,
     };
   }
   cache.set(backup, verdict);

@@ -77,6 +77,9 @@ describe('rot is found before a drill trusts it', () => {
       const after = await sweepFreshness(config, rt);
       expect(after.results[0]).toMatchObject({ status: 'failing', reason: expect.stringMatching(/shop\.sql/) });
       expect(after.stats.backupsInspected).toBe(0);
+      // Asked again, the answer stays: rot is not forgotten at the next re-check (or scrub).
+      expect((await runDrill('lite', rt)).phase).toBe('failed');
+      expect((await scrub(rt)).backups).toEqual([expect.objectContaining({ name: 'shop.sql', ok: false })]);
     });
   }
 
