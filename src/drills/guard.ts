@@ -27,7 +27,9 @@ export async function guardSandbox(config: LoadedConfig, sandboxName: string, pr
   if (!provider.server) return 'embedded sandbox, no server';
   const sb = provider.server;
   const interfaces = localInterfaceAddresses();
-  const sandboxAddrs = await serverAddresses(sb.host, deps.resolveHost, interfaces);
+  const { addrs: sandboxAddrs, resolved } = await serverAddresses(sb.host, deps.resolveHost, interfaces);
+  // A name that does not resolve now cannot be compared: refused rather than judged by its spelling.
+  if (!resolved) throw new LifeboatError('SANDBOX_REFUSED', `sandbox ${sandboxName} (${sb.host}:${sb.port}): its host name does not resolve, so it cannot be told apart from production: refused before writing anything`);
   let sandboxId: ServerIdentity | undefined;
   let sandboxIdError: string | undefined;
   try {
@@ -52,7 +54,7 @@ export async function guardSandbox(config: LoadedConfig, sandboxName: string, pr
     }
     // Addresses are compared even when both answered: one port on one machine is one server.
     if (src.port !== sb.port) continue;
-    const prodAddrs = await serverAddresses(src.host, deps.resolveHost, interfaces);
+    const { addrs: prodAddrs } = await serverAddresses(src.host, deps.resolveHost, interfaces);
     const shared = [...prodAddrs].find((a) => sandboxAddrs.has(a));
     if (shared) refuse(shared === THIS_MACHINE ? 'both on this machine' : `both ${shared}`);
   }

@@ -183,9 +183,9 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
       });
       const result: RestoreStats = await target!.restoreSql(text, signal);
       restored = true;
-      return { value: result, details: { tool: result.tool, statements: result.statements, database: result.database ?? null, skipped: result.skipped } };
+      return { value: result, details: { tool: result.tool, statements: result.statements, database: result.database ?? null, skipped: result.skipped, skippedByReason: result.skippedByReason } };
     });
-    const ownDatabase = stats.skipped.filter((s) => s.reason === 'own-database').length;
+    const ownDatabase = stats.skippedByReason['own-database'] ?? 0;
     if (ownDatabase) log.warn({ statements: ownDatabase, database: stats.database }, `restore: statements naming the dump's own database ${stats.database} were not run (the sandbox database stands in for it)`);
     completeness = await step('verify', async () => {
       const c = await checkCompleteness(target!, selected.backup.manifest, drill.checks);

@@ -35,9 +35,10 @@ export function localInterfaceAddresses(): Set<string> {
 }
 
 /** The server a host name points at, as a set of canonical addresses with every local one folded into THIS_MACHINE. */
-export async function serverAddresses(host: string, resolve: (host: string) => Promise<string[]>, interfaces: Set<string>): Promise<Set<string>> {
-  const h = host.trim().toLowerCase();
-  if (h === 'localhost' || h === hostname().toLowerCase()) return new Set([THIS_MACHINE]);
+export async function serverAddresses(host: string, resolve: (host: string) => Promise<string[]>, interfaces: Set<string>): Promise<{ addrs: Set<string>; resolved: boolean }> {
+  const h = host.trim().toLowerCase().replace(/\.$/, '');
+  // A Unix socket folder (PostgreSQL's host: /var/run/postgresql) is a server on this machine.
+  if (h.startsWith('/') || h === 'localhost' || h === hostname().toLowerCase()) return { addrs: new Set([THIS_MACHINE]), resolved: true };
   const addrs = isIP(canonicalAddress(h)) ? [h] : await resolve(host).catch(() => [] as string[]);
-  return new Set((addrs.length ? addrs : [h]).map((a) => (isThisMachine(a, interfaces) ? THIS_MACHINE : canonicalAddress(a))));
+  return { addrs: new Set((addrs.length ? addrs : [h]).map((a) => (isThisMachine(a, interfaces) ? THIS_MACHINE : canonicalAddress(a)))), resolved: addrs.length > 0 };
 }

@@ -44,6 +44,8 @@ const mysqlAttacks: Attack[] = [
   { name: 'CREATE USER', lines: () => ["CREATE USER 'lb_attack_evil'@'%' IDENTIFIED BY 'x';"], reason: /ERROR 1227 \(42000\) at line \d+: Access denied/ },
   { name: 'a statement hidden after a string with an escaped quote', lines: () => ["SELECT 'it\\'s'; USE mysql; DROP TABLE IF EXISTS db;"], reason: /USE mysql; DROP TABLE IF EXISTS db;: expected one database name and nothing else on the line/ },
   { name: 'a multi-megabyte single line', lines: (m) => [`SELECT '${BIG}'; \\! touch ${m}/big`], reason: /mysql client command \\!/ },
+  // _ is a wildcard in a database-level GRANT: unescaped, the run user could create lbdrillZ… beside its sandbox.
+  { name: 'a look-alike database built at run time', lines: () => ["SET @s = CONCAT('CREATE DATABASE ', REPLACE(DATABASE(), '_', 'Z')); PREPARE st FROM @s; EXECUTE st;"], reason: /ERROR 1044 \(42000\) at line \d+: Access denied/ },
 ];
 
 const pgAttacks: Attack[] = [
@@ -186,6 +188,28 @@ describe('the restore attack catalogue', () => {
       expect(await readdir(marks)).toEqual([]);
       expect(await world()).toBe(before);
       expect(await sandboxLeftovers('pg')).toEqual([]);
+    });
+
+    it("a dump that ends its role's other sessions changes nothing for lifeboat: the drill still verifies and passes", async () => {
+      const { text } = insertAttack(dump, /^COPY /, ['SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user AND pid <> pg_backend_pid();']);
+      const dir = await tmp();
+      await drillEstate(dir);
+      await placeDump(dir, 'db.sql', text, { dsn: `postgres://postgres@127.0.0.1:5432/${src.name}` });
+      const r = await runDrill('to-pg', (await drillRuntime(`${dir}/lifeboat.yaml`)).rt);
+      expect(r.error).toBeUndefined();
+      expect(r.phase).toBe('passed');
+      expect(await sandboxLeftovers('pg')).toEqual([]);
+    });
+
+    it('PGlite runs one statement per call: a second statement smuggled past a string-mode switch is refused by the engine', async () => {
+      const smuggle = ['SET standard_conforming_strings = off;', "SELECT pg_catalog.set_config('standard_conforming_strings', 'on', false);", "INSERT INTO public.audit_log VALUES ('a\\'); CREATE TABLE public.smuggled AS SELECT 1; --');"];
+      const { text, line } = insertAttack(dump, /^COPY /, smuggle);
+      const dir = await tmp();
+      await drillEstate(dir);
+      await placeDump(dir, 'db.sql', text, { dsn: `postgres://postgres@127.0.0.1:5432/${src.name}` });
+      const r = await runDrill('to-lite', (await drillRuntime(`${dir}/lifeboat.yaml`)).rt);
+      expect(r.phase).toBe('failed');
+      expect(r.error).toMatch(new RegExp(`at line ${line + 2}: cannot insert multiple commands into a prepared statement`));
     });
 
     it('the embedded PGlite sandbox refuses the same way', async () => {

@@ -67,6 +67,16 @@ describe('the sandbox guard knows the server, not its name', () => {
     await expect(guardSandbox(config, 'maria', disguised, { resolveHost, sourceIdentity: other })).resolves.toMatch(/no production resource's server; db: a different server \(another server\)/);
   });
 
+  it('takes a Unix socket folder for this machine, and refuses a sandbox whose name does not resolve', async () => {
+    const dir = await tmp();
+    await drillEstate(dir, { sourceYaml: `    source: { engine: postgres, host: 127.0.0.1, port: 5432, database: postgres }\n` });
+    const { config } = await drillRuntime(`${dir}/lifeboat.yaml`);
+    const socket = createPostgresSandbox({ host: '/var/run/postgresql', port: 5432, user: 'postgres', password: '' });
+    await expect(guardSandbox(config, 'pg', socket, { resolveHost: async () => [] })).rejects.toThrow(/sandbox pg \(\/var\/run\/postgresql:5432\) is the server of production resource db .*both on this machine/);
+    const nowhere = { ...socket, server: { host: 'no-such-host.invalid', port: 5432 } };
+    await expect(guardSandbox(config, 'pg', nowhere, { resolveHost: async () => [] })).rejects.toThrow(/its host name does not resolve, so it cannot be told apart from production/);
+  });
+
   it('spells every local alias the same', () => {
     expect(['::ffff:127.0.0.1', '::ffff:7f00:1', '[::FFFF:127.0.0.1]', '127.0.0.1'].map(canonicalAddress)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1']);
     expect(canonicalAddress('0:0:0:0:0:0:0:1')).toBe('::1');
@@ -128,7 +138,8 @@ describe('sandbox admin rights', () => {
       const [rows] = await root.query<mysql.RowDataPacket[]>(`SHOW GRANTS FOR '${lease.user}'@'%'`);
       const grants = rows.map((r) => String(Object.values(r)[0]));
       expect(grants[0]).toMatch(/^GRANT USAGE ON \*\.\* TO/);
-      expect(grants.slice(1).every((g) => g.includes('ON `lbdrill_grants_g1`.*'))).toBe(true);
+      // Escaped: _ is a wildcard in a database-level grant, so unescaped it would also cover look-alike names.
+      expect(grants.slice(1).every((g) => g.includes('ON `lbdrill\\_grants\\_g1`.*'))).toBe(true);
       expect(grants.join('\n')).not.toMatch(/FILE|SUPER|PROCESS|CREATE USER|GRANT OPTION/);
     } finally {
       await root.end();

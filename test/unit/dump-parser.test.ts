@@ -156,4 +156,34 @@ describe('the dump parser: statements, never client commands', () => {
       p.push(Buffer.from(`INSERT INTO t VALUES ('${'x'.repeat(2000)}');\n`));
     }).toThrow(/line 1: a statement longer than 1000 bytes/);
   });
+
+  it('refuses the spellings of another database a regex on raw text would miss', () => {
+    for (const attack of ['CREATE OR REPLACE DATABASE evil;', 'CREATE -- c\nDATABASE evil;', 'CREATE # c\nDATABASE evil;', `CREATE${' '.repeat(5000)}DATABASE evil;`, 'CREATE /* x */ SCHEMA evil;']) {
+      expect(refusal('mysql', `CREATE TABLE t (a int);\n${attack}\n`)).toMatch(/line 2: a statement naming database evil after the dump's first table/);
+    }
+  });
+
+  it('reads a COPY head as the server does: a comment-like run inside a quoted name is a name', () => {
+    expect(refusal('postgres', 'COPY "/*" TO \'/tmp/x\' --*/" FROM stdin\n;\n')).toMatch(/line 1: COPY may only read FROM stdin/);
+  });
+
+  it('stays linear on a long statement over many short lines, and on a long client command', () => {
+    const started = Date.now();
+    const { sent } = parse('postgres', `SELECT\n${'x\n'.repeat(256_000)};\n`, 1 << 20);
+    expect(sent).toHaveLength(1);
+    // Quadratic scanning took 116 s here; linear takes well under a second.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(refusal('postgres', `\\! a${' '.repeat(40_000)}b\n`)).toMatch(/line 1: a client command line longer than 4096 characters/);
+  });
+
+  it('keeps the report bounded: a million skipped statements are counted, the first hundred listed', () => {
+    const { report } = parse('mysql', `USE shop;\nCREATE TABLE t (a int);\n${'USE shop;\n'.repeat(20_000)}`, 1 << 16);
+    expect(report.skipped).toHaveLength(100);
+    expect(report.skippedByReason).toEqual({ 'own-database': 20_001 });
+  });
+
+  it('nests PostgreSQL block comments as the server does', () => {
+    const { sent } = parse('postgres', '/* outer /* inner */ still a comment; \\! not a command */ SELECT 1;\n');
+    expect(sent).toEqual(['SELECT 1']);
+  });
 });

@@ -40,6 +40,7 @@ export async function writeCanary(target: CanaryTarget, at: Date, source: string
       }
     } else {
       const c = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database });
+      c.on('error', () => undefined);
       await c.connect();
       try {
         await c.query(`INSERT INTO "${table}" (beat_at, source) VALUES ($1, $2)`, [at.toISOString(), source]);

@@ -11,6 +11,7 @@ const SYSTEM_SCHEMAS = "('pg_catalog', 'information_schema', 'pg_toast')";
 export function createPostgresReader(dsn: Dsn): DatabaseReader {
   const connect = async () => {
     const client = new pg.Client({ host: dsn.host, port: dsn.port, user: dsn.user, password: dsn.password, database: dsn.database });
+    client.on('error', () => undefined);
     try {
       await client.connect();
     } catch (err) {

@@ -8,6 +8,10 @@ import { restoreOverMysql } from './restore/mysql-wire.js';
 import type { SandboxProvider, SandboxTarget, ServerLogin } from './types.js';
 
 const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
+/** In a database-level GRANT, _ and % are wildcards: escaped, the grant names this one database and no look-alike. */
+const grantDb = (db: string) => q(db.replace(/[\\_%]/g, '\\$&'));
+/** Storage engines that reach other servers or host files: a restore could use them to leave the sandbox. */
+const FOREIGN_ENGINES = ['FEDERATED', 'CONNECT', 'SPIDER'];
 
 /**
  * A MySQL/MariaDB server used for drills: each run gets its own database and a user whose
@@ -36,8 +40,14 @@ export function createMysqlSandbox(admin: ServerLogin): SandboxProvider {
     server: { host: admin.host, port: admin.port },
     async probe() {
       try {
-        const missing = await withAdmin(missingMysqlRights);
-        return missing.length ? [`user ${admin.user} on ${admin.host}:${admin.port} lacks ${missing.join(', ')}: needed to create each run's database and user`] : [];
+        return await withAdmin(async (c) => {
+          const missing = await missingMysqlRights(c);
+          const engines = await foreignEngines(c);
+          return [
+            ...(missing.length ? [`user ${admin.user} on ${admin.host}:${admin.port} lacks ${missing.join(', ')}: needed to create each run's database and user`] : []),
+            ...(engines.length ? [`sandbox server ${admin.host}:${admin.port} has the ${engines.join(', ')} storage engine enabled: a restore could reach other servers through it`] : []),
+          ];
+        });
       } catch (err) {
         return [(err as Error).message];
       }
@@ -46,9 +56,11 @@ export function createMysqlSandbox(admin: ServerLogin): SandboxProvider {
     async create(lease) {
       const password = randomPassword();
       await withAdmin(async (c) => {
+        const engines = await foreignEngines(c);
+        if (engines.length) throw new LifeboatError('SANDBOX_REFUSED', `sandbox server ${admin.host}:${admin.port} has the ${engines.join(', ')} storage engine enabled: a restore could reach other servers through it; disable it on the sandbox server`);
         await c.query(`CREATE DATABASE ${q(lease.database)} CHARACTER SET utf8mb4`);
         await c.query(`CREATE USER ${account(lease.user!)} IDENTIFIED BY ?`, [password]);
-        await c.query(`GRANT ${RUN_USER_PRIVILEGES.join(', ')} ON ${q(lease.database)}.* TO ${account(lease.user!)}`);
+        await c.query(`GRANT ${RUN_USER_PRIVILEGES.join(', ')} ON ${grantDb(lease.database)}.* TO ${account(lease.user!)}`);
       });
       passwords.set(lease.id, password);
     },
@@ -61,16 +73,24 @@ export function createMysqlSandbox(admin: ServerLogin): SandboxProvider {
         passwords.set(lease.id, password);
       }
       const login = { host: admin.host, port: admin.port, user: lease.user!, password, database: lease.database };
-      const conn = await mysql.createConnection({ ...login, multipleStatements: false, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, flags: ['-LOCAL_FILES'] });
-      await conn.query("SET SESSION time_zone = '+00:00'");
+      // The checks' connection opens after the restore, so nothing the dump runs (KILL) can reach it.
+      let conn: Promise<mysql.Connection> | undefined;
+      const checks = () =>
+        (conn ??= mysql.createConnection({ ...login, multipleStatements: false, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, flags: ['-LOCAL_FILES'] }).then(async (c) => {
+          c.on('error', () => undefined);
+          await c.query("SET SESSION time_zone = '+00:00'");
+          return c;
+        }));
       const target: SandboxTarget = {
         engine: 'mysql',
         restoreSql: (sql: Readable, signal?: AbortSignal) => restoreOverMysql(login, sql, signal),
         async query<T>(text: string) {
-          const [rows] = await conn.query(text);
+          const [rows] = await (await checks()).query(text);
           return rows as T[];
         },
-        close: () => conn.end(),
+        close: async () => {
+          if (conn) await (await conn).end().catch(() => undefined);
+        },
       };
       return target;
     },
@@ -83,4 +103,9 @@ export function createMysqlSandbox(admin: ServerLogin): SandboxProvider {
       passwords.delete(lease.id);
     },
   };
+}
+
+async function foreignEngines(c: mysql.Connection): Promise<string[]> {
+  const [rows] = await c.query<mysql.RowDataPacket[]>(`SELECT engine AS e FROM information_schema.engines WHERE support IN ('YES', 'DEFAULT') AND engine IN (${FOREIGN_ENGINES.map(() => '?').join(', ')})`, FOREIGN_ENGINES);
+  return rows.map((r) => String(r.e));
 }

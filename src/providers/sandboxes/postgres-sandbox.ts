@@ -18,6 +18,8 @@ export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: str
   const passwords = new Map<string, string>();
   const withAdmin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
     const c = new pg.Client({ host: admin.host, port: admin.port, user: admin.user, password: admin.password, database: admin.adminDatabase ?? 'postgres' });
+    // A connection the server ends (pg_terminate_backend) reports through the query, never as an unhandled event.
+    c.on('error', () => undefined);
     try {
       await c.connect();
     } catch (err) {
@@ -67,16 +69,25 @@ export function createPostgresSandbox(admin: ServerLogin & { adminDatabase?: str
         passwords.set(lease.id, password);
       }
       const login = { host: admin.host, port: admin.port, user: lease.user!, password, database: lease.database };
-      const client = new pg.Client(login);
-      await client.connect();
-      await client.query("SET TIME ZONE 'UTC'");
+      // The checks' connection opens after the restore: the dump's role could end its other sessions (pg_terminate_backend).
+      let client: Promise<pg.Client> | undefined;
+      const checks = () =>
+        (client ??= (async () => {
+          const c = new pg.Client(login);
+          c.on('error', () => undefined);
+          await c.connect();
+          await c.query("SET TIME ZONE 'UTC'");
+          return c;
+        })());
       const target: SandboxTarget = {
         engine: 'postgres',
         restoreSql: (sql: Readable, signal?: AbortSignal) => restoreOverPostgres(login, sql, signal),
         async query<T>(text: string) {
-          return (await client.query(text)).rows as T[];
+          return (await (await checks()).query(text)).rows as T[];
         },
-        close: () => client.end(),
+        close: async () => {
+          if (client) await (await client).end().catch(() => undefined);
+        },
       };
       return target;
     },

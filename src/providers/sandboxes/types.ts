@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Dialect, SkippedStatement } from './restore/restore-types.js';
+import type { Dialect, SkippedStatement, SkipReason } from './restore/restore-types.js';
 
 export type SandboxKind = 'pglite' | 'mysql' | 'postgres';
 export type Engine = 'mysql' | 'postgres';
@@ -39,7 +39,10 @@ export interface RestoreProgress {
 
 /** What a restore did with the dump: statements sent, and those it did not send with their line and reason. */
 export interface RestoreStats {
+  /** The first statements not sent (a bounded list). */
   skipped: SkippedStatement[];
+  /** How many were not sent, by reason. */
+  skippedByReason: Partial<Record<SkipReason, number>>;
   statements: number;
   /** The database the dump names for itself (the sandbox database stood in for it). */
   database?: string;

@@ -1,7 +1,12 @@
-import type { Dialect, SkippedStatement } from './restore-types.js';
+import type { Dialect, SkippedStatement, SkipReason } from './restore-types.js';
+
+/** A dump of a million USE lines must not make a million-entry report. */
+const SKIPPED_LISTED = 100;
+/** Longer than any client command pg_dump or mysqldump writes. */
+const MAX_COMMAND = 4096;
 import { refuse, truncated } from './restore-errors.js';
 import { SqlSplitter } from './sql-splitter.js';
-import { classify, headOf, unquote } from './statement-rules.js';
+import { classify, codeHead, unquote } from './statement-rules.js';
 
 /** What the restore sends to the sandbox, in order. */
 export type DumpItem =
@@ -12,7 +17,10 @@ export type DumpItem =
   | { kind: 'copy-end' };
 
 export interface ParseReport {
+  /** The first statements not sent, with line and reason (at most SKIPPED_LISTED). */
   skipped: SkippedStatement[];
+  /** How many were not sent, by reason: the list above stops, these counts do not. */
+  skippedByReason: Partial<Record<SkipReason, number>>;
   statements: number;
   /** The database the dump names for itself (mysqldump --databases, pg_dump -C), if any. */
   database?: string;
@@ -40,7 +48,7 @@ const SUPPORTED_ENCODINGS = /^(utf-?8|unicode|sql_ascii|latin1|iso-?8859-?1)$/i;
  * own database only, and no host file or program.
  */
 export class DumpParser {
-  readonly report: ParseReport = { skipped: [], statements: 0, encoding: 'UTF8' };
+  readonly report: ParseReport = { skipped: [], skippedByReason: {}, statements: 0, encoding: 'UTF8' };
   private readonly splitter: SqlSplitter;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -135,19 +143,19 @@ export class DumpParser {
   private statement(sql: string, line: number): void {
     if (this.inCopy) refuse(line, 'text after COPY … FROM stdin; on its line: refused');
     this.afterUnrestrict(line, 'a statement');
-    const head = headOf(sql, this.dialect);
+    const head = codeHead(sql, this.dialect);
     if (!head) return;
     const v = classify(head, this.dialect);
     switch (v.kind) {
       case 'database':
         return this.databaseStatement(v.name, line, head);
       case 'skip':
-        this.report.skipped.push({ line, text: head.slice(0, 200), reason: v.reason });
+        this.skip(line, head, v.reason);
         return;
       case 'encoding':
         if (!SUPPORTED_ENCODINGS.test(v.value)) refuse(line, `client_encoding ${v.value}: only UTF8 and LATIN1 dumps are restored`);
         this.report.encoding = v.value;
-        this.report.skipped.push({ line, text: head.slice(0, 200), reason: 'encoding' });
+        this.skip(line, head, 'encoding');
         return;
       case 'bad-copy':
         refuse(line, `COPY may only read FROM stdin as pg_dump writes it (found: ${head.slice(0, 120)})`);
@@ -178,14 +186,21 @@ export class DumpParser {
     if (name !== this.report.database) {
       refuse(line, this.report.database === undefined ? `a statement naming database ${name} after the dump's first table: a restore stays in its sandbox database` : `a statement naming database ${name}, but this dump restores ${this.report.database} only: a restore stays in its sandbox database`);
     }
-    this.report.skipped.push({ line, text: text.slice(0, 200), reason: 'own-database' });
+    this.skip(line, text, 'own-database');
+  }
+
+  private skip(line: number, text: string, reason: SkipReason): void {
+    this.report.skippedByReason[reason] = (this.report.skippedByReason[reason] ?? 0) + 1;
+    if (this.report.skipped.length < SKIPPED_LISTED) this.report.skipped.push({ line, text: text.slice(0, 200), reason });
   }
 
   private command(text: string, line: number): void {
     if (this.inCopy) refuse(line, 'text after COPY … FROM stdin; on its line: refused');
-    const cmd = /^\\?(\S*)\s*(.*?)\s*$/.exec(text)!;
-    const name = cmd[1]!;
-    const arg = cmd[2]!;
+    if (text.length > MAX_COMMAND) refuse(line, `a client command line longer than ${MAX_COMMAND} characters: refused`);
+    const body = text.startsWith('\\') ? text.slice(1) : text;
+    const space = body.search(/\s/);
+    const name = space < 0 ? body : body.slice(0, space);
+    const arg = space < 0 ? '' : body.slice(space).trim();
     if (this.dialect === 'mysql') {
       if (/^delimiter$/i.test(name) && arg && !/\\/.test(arg)) {
         this.afterUnrestrict(line, 'DELIMITER');

@@ -54,7 +54,7 @@ export async function restoreOverMysql(login: ServerLogin & { database: string }
   try {
     await conn.query('SET NAMES utf8mb4');
     const report = await restoreDump(input, 'mysql', sink, { signal });
-    return { skipped: report.skipped, statements: report.statements, database: report.database, tool: 'mysql protocol' };
+    return { skipped: report.skipped, skippedByReason: report.skippedByReason, statements: report.statements, database: report.database, tool: 'mysql protocol' };
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await conn.end().catch(() => conn.destroy());

@@ -18,8 +18,9 @@ export async function replayIntoPglite(db: PGlite, input: Readable, signal?: Abo
     await db.query(copy.sql, [], { blob });
   };
   const sink: RestoreSink = {
+    // query, not exec: one statement per call (the extended protocol), as on a server.
     statement: async (sql) => {
-      await db.exec(sql);
+      await db.query(sql);
     },
     copyStart: async (sql) => {
       copy = { sql: sql.replace(/\s+FROM\s+stdin\s*;?\s*$/i, " FROM '/dev/blob'"), rows: [], bytes: 0 };
@@ -40,5 +41,5 @@ export async function replayIntoPglite(db: PGlite, input: Readable, signal?: Abo
     },
   };
   const report = await restoreDump(input, 'postgres', sink, { signal });
-  return { skipped: report.skipped, statements: report.statements, database: report.database, tool: 'pglite' };
+  return { skipped: report.skipped, skippedByReason: report.skippedByReason, statements: report.statements, database: report.database, tool: 'pglite' };
 }

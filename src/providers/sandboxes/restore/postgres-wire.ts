@@ -19,11 +19,11 @@ type CopyStream = ReturnType<typeof copyFrom>;
  */
 export async function restoreOverPostgres(login: pg.ClientConfig, input: Readable, signal?: AbortSignal): Promise<RestoreStats> {
   const client = new pg.Client({ ...login, application_name: 'lifeboat restore' });
+  // A server error mid-COPY or a terminated session arrives as an event too; the pending query reports it.
+  client.on('error', () => undefined);
   await client.connect().catch((err: Error) => {
     throw new LifeboatError('DATABASE_UNREACHABLE', `sandbox server ${login.host}:${login.port}: ${err.message}`, { cause: err });
   });
-  // A server error mid-COPY arrives as an event; keep it for the next write to throw.
-  client.on('error', () => undefined);
   let copy: { stream: CopyStream; error?: Error } | undefined;
   const onAbort = () => {
     copy?.stream.destroy();
@@ -60,7 +60,7 @@ export async function restoreOverPostgres(login: pg.ClientConfig, input: Readabl
   };
   try {
     const report = await restoreDump(input, 'postgres', sink, { signal });
-    return { skipped: report.skipped, statements: report.statements, database: report.database, tool: 'postgres protocol' };
+    return { skipped: report.skipped, skippedByReason: report.skippedByReason, statements: report.statements, database: report.database, tool: 'postgres protocol' };
   } finally {
     signal?.removeEventListener('abort', onAbort);
     copy?.stream.destroy();

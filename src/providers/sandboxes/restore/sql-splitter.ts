@@ -11,6 +11,7 @@ export interface SplitterEvents {
 
 /** The first characters of everything that changes the splitter's state; the rest of a token is checked by hand. */
 const SPECIAL_CHARS = { mysql: `'"\`#\\-/`, postgres: `'"\\-/$` };
+const MARIADB_SANDBOX_NOTE = '/*M!999999\\- enable the sandbox mode */';
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 const NON_SPACE = /[^ \t\r\f\v]/g;
 /** Words the mysql client takes as its own commands at a statement start, ending with their line (DELIMITER, USE, and those that run on the host or change what runs). */
@@ -30,7 +31,7 @@ export class SqlSplitter {
   /** PostgreSQL: whether '' strings take backslash escapes (standard_conforming_strings off). */
   backslashStrings = false;
   private quote: string | null = null;
-  private blockComment = false;
+  private blockComment = 0;
   private parts: string[] = [];
   private size = 0;
   private startLine = 0;
@@ -50,7 +51,7 @@ export class SqlSplitter {
 
   /** Inside a statement, a quote or a comment: the dump cannot end here. */
   get pending(): { line: number } | undefined {
-    return this.size > 0 || this.quote !== null || this.blockComment ? { line: this.startLine } : undefined;
+    return this.size > 0 || this.quote !== null || this.blockComment > 0 ? { line: this.startLine } : undefined;
   }
 
   setDelimiter(d: string): void {
@@ -58,15 +59,28 @@ export class SqlSplitter {
     this.special = this.specialFor(d);
   }
 
-  /** Scans text[start, end) as line `lineNo` (end is the newline's offset or the end of input). */
-  line(text: string, start: number, end: number, lineNo: number): void {
+  /** Scans text[from, to) as line `lineNo` (to is the newline's offset or the end of input). */
+  line(whole: string, from: number, to: number, lineNo: number): void {
+    // Every search below stays inside this one line: searching the rest of a large read
+    // for each of many short lines would be quadratic.
+    const text = whole.slice(from, to);
+    const newline = to < whole.length;
+    const start = 0;
+    const end = text.length;
     let i = start;
     let seg = this.size > 0 ? start : -1;
     while (i < end) {
-      if (this.blockComment) {
+      if (this.blockComment > 0) {
         const close = text.indexOf('*/', i);
-        if (close < 0 || close >= end) break;
-        this.blockComment = false;
+        // PostgreSQL nests block comments; MySQL ends one at the first */.
+        const open = this.dialect === 'postgres' ? text.indexOf('/*', i) : -1;
+        if (open >= 0 && (close < 0 || open < close)) {
+          this.blockComment++;
+          i = open + 2;
+          continue;
+        }
+        if (close < 0) break;
+        this.blockComment--;
         i = close + 2;
         continue;
       }
@@ -84,7 +98,7 @@ export class SqlSplitter {
         i = ns.index;
         if (this.isLineComment(text, i, end)) break;
         if (text.startsWith('/*', i) && !this.isExecutableComment(text, i)) {
-          this.blockComment = true;
+          this.blockComment = 1;
           i += 2;
           continue;
         }
@@ -116,7 +130,7 @@ export class SqlSplitter {
       } else if (tok === '/*') {
         if (this.isExecutableComment(text, at)) i = at + 3;
         else {
-          this.blockComment = true;
+          this.blockComment = 1;
           i = at + 2;
         }
       } else if (tok === '--') {
@@ -134,7 +148,10 @@ export class SqlSplitter {
         i = at + tok.length;
       }
     }
-    if (seg >= 0 || this.size > 0) this.add(text, seg < 0 ? start : seg, Math.min(end + 1, text.length));
+    if (seg >= 0 || this.size > 0) {
+      this.add(text, seg < 0 ? start : seg, end);
+      if (newline) this.add('\n', 0, 1);
+    }
   }
 
   private add(text: string, from: number, to: number): void {
@@ -162,10 +179,9 @@ export class SqlSplitter {
   /** MySQL's /*! … *\/ and MariaDB's /*M! … *\/ hold SQL the server runs: they are statement text, not comments. */
   private isExecutableComment(text: string, i: number): boolean {
     if (this.dialect !== 'mysql') return false;
-    const m = /^\/\*M?!(\d*)/.exec(text.slice(i, i + 16));
-    // A version no server reaches makes it a plain comment: MariaDB's dumps open with
-    // /*M!999999\- enable the sandbox mode *\/, a note for its client, never for the server.
-    return m !== null && !(m[1]!.length >= 6 && Number(m[1]) >= 999999);
+    // Except the note MariaDB's dumps open with, for its client only (no server reaches version 999999).
+    if (text.startsWith(MARIADB_SANDBOX_NOTE, i)) return false;
+    return text[i + 2] === '!' || (text[i + 2] === 'M' && text[i + 3] === '!');
   }
 
   private isEString(text: string, at: number): boolean {

@@ -11,7 +11,7 @@ export type Verdict =
   | { kind: 'conforming-strings'; on: boolean };
 
 const NAME = String.raw`(\x60[^\x60]+\x60|"[^"]+"|[^\s;(/]+)`;
-const MYSQL_DATABASE = new RegExp(String.raw`^(?:CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\b(?:\s+IF\s+(?:NOT\s+)?EXISTS\b)?\s*${NAME}`, 'i');
+const MYSQL_DATABASE = new RegExp(String.raw`^(?:CREATE(?:\s+OR\s+REPLACE)?|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\b(?:\s+IF\s+(?:NOT\s+)?EXISTS\b)?\s*${NAME}`, 'i');
 const MYSQL_USE = new RegExp(String.raw`^USE\s+${NAME}`, 'i');
 const PG_DATABASE = new RegExp(String.raw`^(?:(?:CREATE|DROP|ALTER)\s+DATABASE(?:\s+IF\s+EXISTS)?|COMMENT\s+ON\s+DATABASE)\s+${NAME}`, 'i');
 const PG_OWNERSHIP = [/^ALTER\s[\s\S]*\bOWNER\s+TO\s/i, /^(?:GRANT|REVOKE)\s/i, /^(?:SET|RESET)\s+(?:SESSION\s+AUTHORIZATION|ROLE)\b/i, /^COMMENT\s+ON\s+EXTENSION\b/i, /^ALTER\s+DEFAULT\s+PRIVILEGES\b/i];
@@ -20,12 +20,81 @@ const IDENT = String.raw`(?:"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uff
 const PG_COPY = new RegExp(String.raw`^COPY\s+(${IDENT}(?:\.${IDENT})?(?:\s*\(\s*${IDENT}(?:\s*,\s*${IDENT})*\s*\))?)\s+FROM\s+stdin$`, 'i');
 const SESSION = /^(?:SET\s|SELECT\s+pg_catalog\.set_config\s*\()/i;
 
-/** The statement's start with comments and MySQL executable-comment markers removed, so `/*!40000 DROP DATABASE x*\/` reads as what it does. */
-export function headOf(sql: string, dialect: Dialect): string {
-  let head = sql.length > 4096 ? sql.slice(0, 4096) : sql;
-  head = head.replace(/\/\*(?!M?!)[\s\S]*?\*\//g, ' ');
-  if (dialect === 'mysql') head = head.replace(/\/\*M?!\d*/g, ' ').replace(/\*\//g, ' ');
-  return head.replace(/^\s+/, '').replace(/\s+$/, '');
+const MARIADB_SANDBOX_NOTE = '/*M!999999\\- enable the sandbox mode */';
+
+/**
+ * The statement's code as the server reads it, for classification: comments dropped
+ * (nested in PostgreSQL), MySQL executable comments kept without their markers, quoted
+ * text kept whole so a comment-like run inside a quoted name stays a name, whitespace
+ * collapsed; at most `max` characters.
+ */
+export function codeHead(sql: string, dialect: Dialect, max = 1024): string {
+  let out = '';
+  let i = 0;
+  let executable = 0;
+  const n = sql.length;
+  while (i < n && out.length < max) {
+    const c = sql[i]!;
+    if ((c === '-' && sql[i + 1] === '-' && (dialect === 'postgres' || /\s/.test(sql[i + 2] ?? ' '))) || (c === '#' && dialect === 'mysql')) {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? n : nl + 1;
+      if (!out.endsWith(' ')) out += ' ';
+    } else if (c === '/' && sql[i + 1] === '*') {
+      if (dialect === 'mysql' && (sql[i + 2] === '!' || (sql[i + 2] === 'M' && sql[i + 3] === '!')) && !sql.startsWith(MARIADB_SANDBOX_NOTE, i)) {
+        i += sql[i + 2] === '!' ? 3 : 4;
+        while (i < n && sql.charCodeAt(i) >= 48 && sql.charCodeAt(i) <= 57) i++;
+        executable++;
+      } else {
+        let depth = 1;
+        i += 2;
+        while (i < n && depth > 0) {
+          if (dialect === 'postgres' && sql.startsWith('/*', i)) {
+            depth++;
+            i += 2;
+          } else if (sql.startsWith('*/', i)) {
+            depth--;
+            i += 2;
+          } else i++;
+        }
+      }
+      out += ' ';
+    } else if (c === '*' && sql[i + 1] === '/' && executable > 0) {
+      executable--;
+      i += 2;
+      out += ' ';
+    } else if (c === "'" || c === '"' || c === '`' || (c === '$' && dialect === 'postgres' && /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.test(sql.slice(i, i + 64)))) {
+      const close = closeOf(sql, i, dialect);
+      out += sql.slice(i, Math.min(close, i + max));
+      i = close;
+    } else {
+      const space = c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f' || c === '\v';
+      // Runs of whitespace count once, so padding cannot push the keywords past `max`.
+      if (!space) out += c;
+      else if (out.length && !out.endsWith(' ')) out += ' ';
+      i++;
+    }
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** The offset just past the quoted token opening at `i`. */
+function closeOf(sql: string, i: number, dialect: Dialect): number {
+  const c = sql[i]!;
+  if (c === '$') {
+    const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64))![0];
+    const end = sql.indexOf(tag, i + tag.length);
+    return end < 0 ? sql.length : end + tag.length;
+  }
+  const escapes = (dialect === 'mysql' && c !== '`') || (dialect === 'postgres' && c === "'" && /[Ee]/.test(sql[i - 1] ?? ''));
+  let j = i + 1;
+  while (j < sql.length) {
+    if (escapes && sql[j] === '\\') j += 2;
+    else if (sql[j] === c) {
+      if (sql[j + 1] === c) j += 2;
+      else return j + 1;
+    } else j++;
+  }
+  return sql.length;
 }
 
 export function unquote(name: string): string {
