@@ -119,7 +119,9 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
     await deps.onRunChange?.(run).catch(() => undefined);
     log.info(`step ${stepName}`);
     try {
-      const { value, details } = await fn();
+      // Work steps end when the drill is stopped or times out, even if what they wait on never
+      // answers (a restored view that sleeps): score and teardown then still run.
+      const { value, details } = stepName === 'score' || stepName === 'teardown' ? await fn() : await untilAborted(fn(), signal);
       Object.assign(rec, { endedAt: clock.now().toISOString(), ok: true, details });
       return value;
     } catch (err) {
@@ -256,4 +258,16 @@ function phaseBreakdown(run: DrillRun): Record<string, number> {
     return s?.endedAt ? new Date(s.endedAt).getTime() - new Date(s.startedAt).getTime() : 0;
   };
   return { locate: ms('locate'), thaw: 0, transfer: ms('fetch'), provision: ms('provision'), restore: ms('restore'), verify: ms('verify'), cleanup: ms('teardown') };
+}
+
+/** The work's outcome, or the abort's reason as soon as the signal fires. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }

@@ -212,6 +212,27 @@ describe('the restore attack catalogue', () => {
       expect(r.error).toMatch(new RegExp(`at line ${line + 2}: cannot insert multiple commands into a prepared statement`));
     });
 
+    it.each([
+      ['to-lite', 'SELECT pg_sleep(1e9);'],
+      ['to-lite', 'DO $$ BEGIN LOOP END LOOP; END $$;'],
+      ['to-pg', 'SELECT pg_sleep(1e9);'],
+    ])('%s: a statement that never ends (%s) is stopped by the drill timeout, and the sandbox goes', async (drill, forever) => {
+      const { text } = insertAttack(dump, /^COPY /, [forever]);
+      const dir = await tmp();
+      await drillEstate(dir, { drillYaml: 'timeout: 3s\n' });
+      await placeDump(dir, 'db.sql', text, { dsn: `postgres://postgres@127.0.0.1:5432/${src.name}` });
+      const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
+      // Timers keep firing while the statement runs: PGlite is on its own thread.
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 100);
+      const r = await runDrill(drill, rt).finally(() => clearInterval(ticker));
+      expect(r).toMatchObject({ phase: 'failed', error: 'drill timed out after 3s' });
+      expect(ticks).toBeGreaterThan(15);
+      expect(r.steps.at(-1)).toMatchObject({ name: 'teardown', ok: true });
+      expect(await rt.leases.list()).toEqual([]);
+      expect(await sandboxLeftovers('pg')).toEqual([]);
+    });
+
     it('the embedded PGlite sandbox refuses the same way', async () => {
       const { text, line } = insertAttack(dump, /^COPY /, [`\\! touch ${marks}/pglite`]);
       const dir = await tmp();

@@ -97,6 +97,11 @@ export function createMysqlSandbox(admin: ServerLogin): SandboxProvider {
     async destroy(lease) {
       assertDroppable(lease);
       await withAdmin(async (c) => {
+        // A run user's statement still running (a restored view that sleeps) would hold the drop.
+        if (lease.user) {
+          const [threads] = await c.query<mysql.RowDataPacket[]>('SELECT id FROM information_schema.processlist WHERE user = ?', [lease.user]);
+          for (const t of threads) await c.query('KILL ?', [Number(t.id)]).catch(() => undefined);
+        }
         await c.query(`DROP DATABASE IF EXISTS ${q(lease.database)}`);
         if (lease.user) await c.query(`DROP USER IF EXISTS ${account(lease.user)}`);
       });
