@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { checkCompleteness, type Completeness } from '../checks/index.js';
 import { formatDuration, type Drill, type LoadedConfig, type Resource } from '../config/index.js';
@@ -151,8 +152,10 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
     });
     // Local regions are read in place: nothing to transfer or thaw (object storage will do both here).
     // The bytes are re-hashed against their manifest (or the sha256 verified before) whatever a cached verdict says: rot fails the drill here.
+    let verifiedSha: string | undefined;
     await step('fetch', async () => {
       const v = await verifyBeforeRestore(selected.backup, deps.inspector, signal);
+      verifiedSha = v.sha256;
       return { value: undefined, details: { location: selected.backup.location, bytes: selected.backup.size, transferred: 0, sha256: v.sha256 } };
     });
     lease = await step('provision', async () => {
@@ -179,11 +182,18 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
       let bytes = 0;
       const total = selected.backup.size;
       // A pg_dump custom archive arrives as SQL text too (pg_restore only decodes it), so every dump meets the same restore rules.
-      const text = await openDumpText(file, (n) => {
-        bytes += n;
+      // The bytes restored are hashed as they are read: a file swapped after fetch checked it is caught here.
+      const hash = createHash('sha256');
+      const text = await openDumpText(file, (chunk) => {
+        bytes += chunk.length;
+        hash.update(chunk);
         deps.onProgress?.({ bytes, total });
       });
       const result: RestoreStats = await target!.restoreSql(text, signal);
+      const restoredSha = hash.digest('hex');
+      if (verifiedSha && bytes > 0 && restoredSha !== verifiedSha) {
+        throw new LifeboatError('BACKUP_UNREADABLE', `backup ${selected.backup.name} changed between its check and its restore (sha256 ${restoredSha}, checked ${verifiedSha}): the restore is not evidence`, { retryable: false });
+      }
       restored = true;
       return { value: result, details: { tool: result.tool, statements: result.statements, database: result.database ?? null, skipped: result.skipped, skippedByReason: result.skippedByReason } };
     });
@@ -262,12 +272,13 @@ function phaseBreakdown(run: DrillRun): Record<string, number> {
 
 /** The work's outcome, or the abort's reason as soon as the signal fires. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  // Whatever the work does after the abort, nobody waits for it any more.
+  work.catch(() => undefined);
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   let onAbort: () => void = () => undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-  work.catch(() => undefined);
   return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }

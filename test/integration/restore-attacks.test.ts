@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -231,6 +231,21 @@ describe('the restore attack catalogue', () => {
       expect(r.steps.at(-1)).toMatchObject({ name: 'teardown', ok: true });
       expect(await rt.leases.list()).toEqual([]);
       expect(await sandboxLeftovers('pg')).toEqual([]);
+    });
+
+    it('a backup swapped after fetch checked it fails the drill: what is restored is hashed as it is read', async () => {
+      const dir = await tmp();
+      await drillEstate(dir);
+      const file = await placeDump(dir, 'db.sql', dump, { dsn: `postgres://postgres@127.0.0.1:5432/${src.name}` });
+      expect(dump).toContain('plain');
+      const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
+      const swap = async (run: { steps: { name: string }[] }) => {
+        if (run.steps.at(-1)?.name === 'provision') await writeFile(file, dump.replace('plain', 'plane'));
+      };
+      const r = await runDrill('to-pg', { ...rt, onRunChange: swap });
+      expect(r.phase).toBe('failed');
+      expect(r.error).toMatch(/backup db\.sql changed between its check and its restore \(sha256 [0-9a-f]{64}, checked [0-9a-f]{64}\)/);
+      expect(r.steps.find((s) => s.name === 'fetch')).toMatchObject({ ok: true });
     });
 
     it('the embedded PGlite sandbox refuses the same way', async () => {

@@ -21,6 +21,8 @@ const tmp = useTmpDirs();
 describe('a lease left by a drill whose admin lacked rights does not fail every sweep', () => {
   const admin = uniqueDbName('lbt_admin');
   const password = 'Lim1ted-admin';
+  // What the limited admin created and cannot drop (its INSERT on mysql.* let it create the run user): root removes it.
+  let runUser: string | undefined;
 
   beforeAll(async () => {
     const c = await mysql.createConnection(MARIADB);
@@ -31,6 +33,7 @@ describe('a lease left by a drill whose admin lacked rights does not fail every 
   afterAll(async () => {
     const c = await mysql.createConnection(MARIADB);
     await c.query(`DROP USER IF EXISTS '${admin}'@'%'`);
+    if (runUser) await c.query(`DROP USER IF EXISTS '${runUser}'@'%'`);
     await c.end();
   });
 
@@ -48,6 +51,7 @@ describe('a lease left by a drill whose admin lacked rights does not fail every 
     delete process.env.LB_TEST_ADMIN_PW;
     expect(r.phase).not.toBe('passed');
     const mine = sandboxNames('to-maria', r.runId);
+    runUser = mine.user;
 
     const env = { LB_TEST_EMPTY: '', LB_TEST_ADMIN_PW: password, REDIS_URL: undefined };
     const sweeps = [];

@@ -29,7 +29,8 @@ export async function sniffDump(file: string): Promise<DumpEncoding> {
  * pg_dump custom archive is turned into SQL by pg_restore (it is the only reader of
  * that format that stays correct across PostgreSQL versions).
  */
-export async function openDumpText(file: string, onRead?: (bytes: number) => void): Promise<Readable> {
+/** onRead sees every raw byte of the file as it is read (not for pg_dump archives, which pg_restore reads itself). */
+export async function openDumpText(file: string, onRead?: (chunk: Buffer) => void): Promise<Readable> {
   const encoding = await sniffDump(file);
   // Opened once and without following links: what is read is the file that was listed, never a link's target.
   const fh = await openNoFollow(file, C.O_RDONLY);
@@ -39,11 +40,13 @@ export async function openDumpText(file: string, onRead?: (bytes: number) => voi
     // Counted in a pipe, not with a 'data' listener: that would start the flow before the reader is ready.
     const counted = new Transform({
       transform(c: Buffer, _enc, cb) {
-        onRead(c.length);
+        onRead(c);
         cb(null, c);
       },
     });
     s.on('error', (err) => counted.destroy(err));
+    // A reader that stops early (a refused dump) destroys what it holds: the file closes now, not at GC.
+    counted.on('close', () => s.destroy());
     return s.pipe(counted);
   };
   if (encoding === 'sql') return raw();
@@ -52,6 +55,7 @@ export async function openDumpText(file: string, onRead?: (bytes: number) => voi
     const inflated = source.pipe(createGunzip());
     // A read error or a truncated archive must fail the consumer, not just end the text early.
     source.on('error', (err) => inflated.destroy(err));
+    inflated.on('close', () => source.destroy());
     return inflated;
   }
   // pg_restore only decodes here (it connects nowhere); it runs with a fixed minimal
@@ -63,8 +67,9 @@ export async function openDumpText(file: string, onRead?: (bytes: number) => voi
   // The text ends only once pg_restore has exited cleanly, so a failure is never mistaken for a short dump.
   const text = new PassThrough();
   child.stdout!.pipe(text, { end: false });
+  // Its last words are what explain a failure: keep the end of stderr, bounded.
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8192)));
   child.on('error', (err) => text.destroy(new LifeboatError('DUMP_UNPARSEABLE', `cannot run pg_restore to read ${file}: ${err.message}`, { cause: err })));
   child.on('close', (code) => {
     if (code === 0) text.end();
