@@ -1,5 +1,6 @@
 import type { Drill, Resource } from '../config/index.js';
 import { LifeboatError } from '../domain/index.js';
+import { CLOCK_SKEW_TOLERANCE_MS } from '../freshness/index.js';
 import type { BackupCatalog, BackupInspector, BackupRef } from '../providers/index.js';
 
 export interface Selected {
@@ -34,6 +35,11 @@ export async function selectBackup(
   const usable: BackupRef[] = [];
   const wantAll = typeof sel === 'object' && 'random-within' in sel;
   for (const b of candidates) {
+    // A backup dated ahead of now is evidence of a wrong clock or a forged name: never the one to restore.
+    if (b.time.getTime() - deps.now.getTime() > CLOCK_SKEW_TOLERANCE_MS) {
+      skipped.push({ name: b.name, reason: `backup time ${b.time.toISOString()} is in the future` });
+      continue;
+    }
     const v = await deps.inspector.inspect(b, deps.signal);
     if (v.usable) {
       usable.push(b);

@@ -56,6 +56,13 @@ describe('choosing the backup to restore', () => {
     expect(s.skipped).toEqual([{ name: 'a', reason: 'gzip truncated' }]);
   });
 
+  it('never picks a backup dated in the future (past the clock-skew tolerance)', async () => {
+    const future = { ...deps(), catalog: { list: async () => [backup('z', -3), backup('y', -0.05), ...list] } };
+    const s = await selectBackup(drill('latest'), resource, future);
+    expect(s.backup.name).toBe('y');
+    expect(s.skipped).toEqual([{ name: 'z', reason: 'backup time 2026-11-22T15:00:00.000Z is in the future' }]);
+  });
+
   it('at: the newest usable at or before the time', async () => {
     expect((await selectBackup(drill({ at: '2026-11-18T09:00:00Z' }), resource, deps())).backup.name).toBe('c');
   });
