@@ -1,14 +1,15 @@
-import { open } from 'node:fs/promises';
+import { constants as C } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { BackupRef, Engine } from '../providers/index.js';
-import { sniffDump } from '../providers/index.js';
+import { openNoFollow, sniffDump } from '../providers/index.js';
 
 /** Which database a dump is for: the manifest says so, else its own header does. */
 export async function engineOfDump(backup: BackupRef): Promise<Engine | undefined> {
   if (backup.manifest?.engine === 'mysql' || backup.manifest?.engine === 'postgres') return backup.manifest.engine;
   const encoding = await sniffDump(backup.location);
   if (encoding === 'pg-custom') return 'postgres';
-  const fh = await open(backup.location, 'r');
+  // Never a link's target: the same no-follow open as every other reader of a region.
+  const fh = await openNoFollow(backup.location, C.O_RDONLY);
   let head: string;
   try {
     const buf = Buffer.alloc(16384);
