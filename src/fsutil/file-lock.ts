@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LifeboatError } from '../domain/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A breaker holds its turn for a few file operations: one this old was killed midway. */
+const BREAKER_STALE_MS = 10_000;
 
 /** Tells this process apart from an earlier one that had the same pid (a restarted container). */
 const PROCESS_TOKEN = randomBytes(6).toString('hex');
@@ -32,7 +34,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
     }
     const judged = await judge(lockPath, staleMs);
     if (judged.stale) {
-      await breakLock(lockPath, judged.ino);
+      await breakLock(lockPath, judged);
       continue;
     }
     if (Date.now() > deadline) throw new LifeboatError('LEDGER_LOCKED', `could not lock ${lockPath} within ${timeoutMs} ms (held by ${judged.owner || '?'})`);
@@ -112,18 +114,24 @@ function ownerAlive(pid: number, token: string | undefined, start: string | unde
 }
 
 /**
- * Removes the lock judged stale, and only that one: it is renamed aside first, and if
- * what was renamed is not the file judged (another waiter broke it and a new owner took
- * the name meanwhile), it is put back.
+ * Removes the lock judged stale, and only that one. Breakers take turns through a second
+ * lock, and under it the lock is removed only if it is still the very file judged (same
+ * inode and owner line): renaming a lock aside and putting it back, as two waiters racing
+ * would, lets a third take the free name meanwhile and two hold the lock at once.
  */
-async function breakLock(lockPath: string, ino: number | undefined): Promise<void> {
-  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.broken`;
-  try {
-    await rename(lockPath, aside);
-  } catch {
+async function breakLock(lockPath: string, judged: Judgement): Promise<void> {
+  const breaker = `${lockPath}.break`;
+  if ((await tryCreate(breaker)) === undefined) {
+    // Another waiter is breaking it. A breaker killed midway leaves its file: old ones go.
+    const st = await lstat(breaker).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > BREAKER_STALE_MS) await rm(breaker, { force: true });
     return;
   }
-  const st = await lstat(aside).catch(() => undefined);
-  if (st && st.ino !== ino) await link(aside, lockPath).catch(() => undefined);
-  await rm(aside, { force: true });
+  try {
+    const st = await lstat(lockPath).catch(() => undefined);
+    const owner = st ? (await readFile(lockPath, 'utf8').catch(() => '')).trim() : '';
+    if (st && st.ino === judged.ino && owner === judged.owner) await rm(lockPath, { force: true });
+  } finally {
+    await rm(breaker, { force: true });
+  }
 }
