@@ -145,7 +145,8 @@ describe('lifeboat CLI', () => {
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const deadline = Date.now() + 30_000;
+    // Building the demo (a PGlite production database, its dumps and copies) takes seconds, more on a busy CI machine.
+    const deadline = Date.now() + 90_000;
     while (!stderr.includes('lifeboat running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -157,5 +158,5 @@ describe('lifeboat CLI', () => {
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['demo estate ready', 'stopped']));
     expect((await readdir(path.join(dir, '.lifeboat/demo/regions/ap-beijing/shop/mysql'))).some((n) => n.endsWith('.sql.gz.manifest.json'))).toBe(true);
     expect((await runCli(['ledger', 'verify'], { cwd: dir })).code).toBe(0);
-  });
+  }, 150_000);
 });
