@@ -35,12 +35,12 @@ export async function selectBackup(
   const usable: BackupRef[] = [];
   const wantAll = typeof sel === 'object' && 'random-within' in sel;
   for (const b of candidates) {
+    const v = await deps.inspector.inspect(b, deps.signal);
     // A backup dated ahead of now is evidence of a wrong clock or a forged name: never the one to restore.
-    if (b.time.getTime() - deps.now.getTime() > CLOCK_SKEW_TOLERANCE_MS) {
+    if (v.usable && b.time.getTime() - deps.now.getTime() > CLOCK_SKEW_TOLERANCE_MS) {
       skipped.push({ name: b.name, reason: `backup time ${b.time.toISOString()} is in the future` });
       continue;
     }
-    const v = await deps.inspector.inspect(b, deps.signal);
     if (v.usable) {
       usable.push(b);
       if (!wantAll) break;
