@@ -81,7 +81,7 @@ export class DumpParser {
     const bytes = this.pending.length ? Buffer.concat([...this.pending, chunk.subarray(0, nl + 1)]) : chunk.subarray(0, nl + 1);
     this.pending = nl + 1 < chunk.length ? [chunk.subarray(nl + 1)] : [];
     this.pendingBytes = chunk.length - nl - 1;
-    this.lines(bytes, bytes.length);
+    this.lines(bytes);
     return this.take();
   }
 
@@ -90,7 +90,7 @@ export class DumpParser {
     if (this.pending.length) {
       const bytes = Buffer.concat(this.pending);
       this.pending = [];
-      this.lines(bytes, bytes.length);
+      this.lines(bytes);
     }
     if (this.inCopy) truncated(this.lineNo, 'inside a COPY block');
     const open = this.splitter.pending;
@@ -105,8 +105,9 @@ export class DumpParser {
     return items;
   }
 
-  private lines(bytes: Buffer, length: number): void {
-    const text = bytes.toString('latin1', 0, length);
+  private lines(bytes: Buffer): void {
+    const length = bytes.length;
+    const text = bytes.toString('latin1');
     let start = 0;
     while (start < length) {
       let end = text.indexOf('\n', start);

@@ -1,7 +1,8 @@
 import type { Dialect } from './restore-types.js';
 import { refuse } from './restore-errors.js';
+import { isMysqlExecutableComment } from './statement-rules.js';
 
-/** What the splitter hands on: whole statements, client commands at statement starts, and raw lines while told to. */
+/** What the splitter hands on: whole statements, and client commands at statement starts. */
 export interface SplitterEvents {
   /** A complete statement, without its delimiter, as latin1 text (one character per byte); `line` is where it starts. */
   statement(sql: string, line: number): void;
@@ -11,7 +12,6 @@ export interface SplitterEvents {
 
 /** The first characters of everything that changes the splitter's state; the rest of a token is checked by hand. */
 const SPECIAL_CHARS = { mysql: `'"\`#\\-/`, postgres: `'"\\-/$` };
-const MARIADB_SANDBOX_NOTE = '/*M!999999\\- enable the sandbox mode */';
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 const NON_SPACE = /[^ \t\r\f\v]/g;
 /** Words the mysql client takes as its own commands at a statement start, ending with their line (DELIMITER, USE, and those that run on the host or change what runs). */
@@ -65,10 +65,9 @@ export class SqlSplitter {
     // for each of many short lines would be quadratic.
     const text = whole.slice(from, to);
     const newline = to < whole.length;
-    const start = 0;
     const end = text.length;
-    let i = start;
-    let seg = this.size > 0 ? start : -1;
+    let i = 0;
+    let seg = this.size > 0 ? 0 : -1;
     while (i < end) {
       if (this.blockComment > 0) {
         const close = text.indexOf('*/', i);
@@ -149,7 +148,7 @@ export class SqlSplitter {
       }
     }
     if (seg >= 0 || this.size > 0) {
-      this.add(text, seg < 0 ? start : seg, end);
+      this.add(text, seg < 0 ? 0 : seg, end);
       if (newline) this.add('\n', 0, 1);
     }
   }
@@ -176,12 +175,8 @@ export class SqlSplitter {
     return this.dialect === 'postgres' || i + 2 >= end || /\s/.test(text[i + 2]!);
   }
 
-  /** MySQL's /*! … *\/ and MariaDB's /*M! … *\/ hold SQL the server runs: they are statement text, not comments. */
   private isExecutableComment(text: string, i: number): boolean {
-    if (this.dialect !== 'mysql') return false;
-    // Except the note MariaDB's dumps open with, for its client only (no server reaches version 999999).
-    if (text.startsWith(MARIADB_SANDBOX_NOTE, i)) return false;
-    return text[i + 2] === '!' || (text[i + 2] === 'M' && text[i + 3] === '!');
+    return this.dialect === 'mysql' && isMysqlExecutableComment(text, i);
   }
 
   private isEString(text: string, at: number): boolean {

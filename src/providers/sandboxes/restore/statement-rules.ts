@@ -20,7 +20,13 @@ const IDENT = String.raw`(?:"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uff
 const PG_COPY = new RegExp(String.raw`^COPY\s+(${IDENT}(?:\.${IDENT})?(?:\s*\(\s*${IDENT}(?:\s*,\s*${IDENT})*\s*\))?)\s+FROM\s+stdin$`, 'i');
 const SESSION = /^(?:SET\s|SELECT\s+pg_catalog\.set_config\s*\()/i;
 
+/** The note MariaDB's dumps open with, for its client only: no server reaches version 999999. */
 const MARIADB_SANDBOX_NOTE = '/*M!999999\\- enable the sandbox mode */';
+
+/** MySQL's /*! … *\/ and MariaDB's /*M! … *\/ at text[i] hold SQL the server runs (all but MariaDB's note to its client). */
+export function isMysqlExecutableComment(text: string, i: number): boolean {
+  return (text[i + 2] === '!' || (text[i + 2] === 'M' && text[i + 3] === '!')) && !text.startsWith(MARIADB_SANDBOX_NOTE, i);
+}
 
 /**
  * The statement's code as the server reads it, for classification: comments dropped
@@ -40,7 +46,7 @@ export function codeHead(sql: string, dialect: Dialect, max = 1024): string {
       i = nl < 0 ? n : nl + 1;
       if (!out.endsWith(' ')) out += ' ';
     } else if (c === '/' && sql[i + 1] === '*') {
-      if (dialect === 'mysql' && (sql[i + 2] === '!' || (sql[i + 2] === 'M' && sql[i + 3] === '!')) && !sql.startsWith(MARIADB_SANDBOX_NOTE, i)) {
+      if (dialect === 'mysql' && isMysqlExecutableComment(sql, i)) {
         i += sql[i + 2] === '!' ? 3 : 4;
         while (i < n && sql.charCodeAt(i) >= 48 && sql.charCodeAt(i) <= 57) i++;
         executable++;
