@@ -30,6 +30,9 @@ export async function restoreOverMysql(login: ServerLogin & { database: string }
       multipleStatements: false,
       flags: ['-LOCAL_FILES', '-MULTI_STATEMENTS', '-SESSION_TRACK'],
       infileStreamFactory: noLocalFiles,
+      // The dump's text goes out as written: a dump has no placeholders, and the driver's pass
+      // looking for them scanned every statement (a fifth of the restore's CPU).
+      queryFormat: (sql: string) => sql,
     })
     .catch((err: Error) => {
       throw new LifeboatError('DATABASE_UNREACHABLE', `sandbox server ${login.host}:${login.port}: ${err.message}`, { cause: err });
