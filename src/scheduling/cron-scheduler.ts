@@ -4,8 +4,6 @@ import { messageOf, type Logger } from '../domain/index.js';
 import { JOB_HANDLERS, type JobContext, type Runtime } from '../jobs/index.js';
 
 export interface EmbeddedScheduler {
-  /** Runs one schedule now, outside its cron (used at start-up). */
-  runNow(name: string): Promise<void>;
   stop(): Promise<void>;
   readonly scheduled: ReadonlyArray<{ name: string; next: Date | null }>;
 }
@@ -41,10 +39,6 @@ export function startCronScheduler(runtime: Runtime, logger: Logger): EmbeddedSc
   }
 
   return {
-    async runNow(name) {
-      const s = runtime.config.schedules.get(name);
-      if (s) await run(s);
-    },
     async stop() {
       for (const t of tasks.values()) await t.stop();
       abort.abort();

@@ -52,8 +52,6 @@ export interface RegionStore {
   copyIntoPartial(from: RegionStore, key: string): Promise<boolean>;
   /** For stores that are folders: the file behind a key, opened without following links. */
   openLocal?(key: string): Promise<FileHandle>;
-  /** Archive classes must be restored (thawed) before a read; a folder never needs it. */
-  needsThaw(key: string): Promise<boolean>;
   list(prefix: string): Promise<ObjectInfo[]>;
   /** Partials left in the folder of prefix by interrupted copies. */
   leftovers(prefix: string): Promise<Leftover[]>;
@@ -175,9 +173,6 @@ export function createLocalRegionStore(region: string, root: string): RegionStor
         await fsyncDir(path.dirname(final));
         return 'committed' as const;
       });
-    },
-    async needsThaw() {
-      return false;
     },
     async copyIntoPartial(from, key) {
       if (!from.openLocal) return false;
