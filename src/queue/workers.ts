@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { formatDuration, type Schedule } from '../config/index.js';
-import { LifeboatError, messageOf, type Logger } from '../domain/index.js';
+import { messageOf, type Logger } from '../domain/index.js';
 import { nextFireTime } from '../scheduling/index.js';
 import { JOB_HANDLERS, type Runtime } from '../jobs/index.js';
 import { QUEUE_OF } from './names.js';
@@ -11,6 +11,7 @@ import { createLiveState } from './live-state.js';
 import { startDeadDrillSweeper } from './dead-drill-sweeper.js';
 import { runLog } from './run-log.js';
 import { queueSettings } from './strategies.js';
+import { isRetryable } from './retry-policy.js';
 
 export interface WorkerPool {
   readonly workers: readonly Worker[];
@@ -24,11 +25,6 @@ export interface WorkerPool {
 /** Concurrency per queue: drills and copies are heavy, checks are light. */
 export const DEFAULT_CONCURRENCY: Record<string, number> = { freshness: 2, drill: 1, copy: 1, 'copy-verify': 1, scrub: 1, canary: 2, 'demo-backups': 1 };
 
-/**
- * Workers for every queue, running the same handlers as embedded mode. A payload that does
- * not parse, or names no schedule, fails for good (no retry); an error lifeboat marks
- * retryable is retried with backoff; any other error is final.
- */
 /** A slot missed by less than this runs on return; older ones are skipped. */
 export const DEFAULT_CATCH_UP_MS = 5 * 60_000;
 
@@ -59,6 +55,12 @@ export interface WorkerOptions {
   sweepEveryMs?: number;
 }
 
+/**
+ * Workers for every queue, running the same handlers as embedded mode. A payload that does
+ * not parse, or names no schedule, fails for good (no retry); an error lifeboat marks
+ * retryable (or a transient network error) is retried with backoff; any other error is
+ * final. A job cut short by this pool's shutdown goes back to the queue.
+ */
 export function startWorkers(runtime: Runtime, connection: ConnectionOptions, prefix: string, logger: Logger, opts: WorkerOptions = {}): WorkerPool {
   const concurrency = opts.concurrency ?? {};
   const lockDuration = opts.lockDurationMs ?? 60_000;
@@ -89,8 +91,9 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
       jlog.info(`${schedule.name}: ${outcome.summary}`);
       return outcome;
     } catch (err) {
-      if (err instanceof LifeboatError && !err.retryable) throw new UnrecoverableError(messageOf(err));
-      throw err;
+      // Aborted by this worker's shutdown: not the job's fault, so it returns to the queue for another worker.
+      if (abort.signal.aborted || isRetryable(err)) throw err;
+      throw new UnrecoverableError(messageOf(err));
     }
   };
 
