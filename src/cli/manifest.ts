@@ -1,7 +1,8 @@
 import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { manifestFromSnapshot, mergeSnapshot, partialDumpProblems, readDumpFile, type DumpScan } from '../checks/index.js';
 import { MANIFEST_SUFFIX, type Manifest } from '../config/index.js';
-import { LifeboatError } from '../domain/index.js';
+import { LifeboatError, nameTimeParser } from '../domain/index.js';
 import { writeFileAtomic } from '../fsutil/index.js';
 import { createDatabaseReader, parseDsn, type DatabaseSnapshot } from '../providers/index.js';
 import { EXIT, type CliContext } from './context.js';
@@ -33,6 +34,7 @@ export async function manifestCommand(ctx: CliContext, file: string | undefined,
   const at = opts.at === undefined ? undefined : new Date(opts.at);
   if (at && Number.isNaN(at.getTime())) throw new LifeboatError('USAGE', `--at: expected an ISO time such as 2026-11-22T02:00:00Z, got ${JSON.stringify(opts.at)}`);
   const meta = { version: opts.version, now: ctx.clock.now() };
+  if (opts.nameTime !== undefined) checkNameTime(opts.nameTime, file);
 
   const dump: { manifest: Manifest; scan: DumpScan } | undefined = file ? await readDumpFile(file, { at, nameTime: opts.nameTime, ...meta }) : undefined;
   let manifest = dump?.manifest;
@@ -75,4 +77,12 @@ export async function manifestCommand(ctx: CliContext, file: string | undefined,
   if (opts.json) ctx.out(jsonText({ wrote: target, tables: tables.length, rows, checksums: sums, size: manifest!.size ?? null, sha256: manifest!.sha256 ?? null, notes, partial }));
   else ctx.out(`wrote ${target}: ${tables.length} tables, ${rows} rows, ${sums} checksums${manifest!.sha256 ? `, ${manifest!.size} bytes, sha256 ${manifest!.sha256}` : ''}`);
   return EXIT.ok;
+}
+
+/** Asked to read the time from the name, a manifest never falls back to the mtime unnoticed: its consistent point is what a drill's RPO is judged by. */
+function checkNameTime(template: string, file: string | undefined): void {
+  if (!/\{YYYY\}/.test(template)) throw new LifeboatError('USAGE', `--name-time ${template}: expected a template with at least {YYYY}, e.g. "{YYYY}{MM}{DD}T{hh}{mm}{ss}Z"`);
+  if (!file) throw new LifeboatError('USAGE', '--name-time reads the time from a dump file\'s name: give the file');
+  const name = path.basename(file);
+  if (!nameTimeParser(template)(name)) throw new LifeboatError('USAGE', `--name-time ${template}: the name ${name} holds no time in this form`);
 }
