@@ -17,7 +17,7 @@ export async function checkCommand(ctx: CliContext, opts: { json?: boolean; reso
     const { results, stats } = await checkAll(rt, { resources: opts.resource?.length ? opts.resource : undefined, signal: ctx.signal });
     const counts = countByStatus(results);
     if (opts.json) ctx.out(JSON.stringify({ checkedAt: ctx.clock.now().toISOString(), summary: counts, results, stats }, null, 2));
-    else ctx.out(renderFreshness(results, counts));
+    else ctx.out(renderFreshness(results));
     return results.every((r) => r.status === 'fresh') ? EXIT.ok : EXIT.targetFailed;
   } finally {
     await rt.close();
@@ -30,7 +30,7 @@ export function countByStatus(results: readonly FreshnessResult[]): Record<Fresh
   return counts;
 }
 
-export function renderFreshness(results: readonly FreshnessResult[], counts: Record<FreshnessStatus, number>): string {
+export function renderFreshness(results: readonly FreshnessResult[]): string {
   const paint = painter();
   const rows = results.map((r) => [
     r.kind === 'copy' ? `${r.resource} → copy` : r.resource,
@@ -42,12 +42,15 @@ export function renderFreshness(results: readonly FreshnessResult[], counts: Rec
     r.reason,
   ]);
   const table = renderTable(['RESOURCE', 'REGION', 'NEWEST USABLE BACKUP (time from)', 'AGE', 'TARGET', 'STATUS', 'WHY'], rows);
-  const parts = (Object.entries(counts) as [FreshnessStatus, number][]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`);
   const attention = results
     .filter((r) => r.status !== 'fresh')
     .map((r) => paint(STATUS_STYLE[r.status], r.kind === 'copy' ? `! ${r.resource} copies in ${r.region} are ${r.status}: ${r.reason}` : `! ${r.resource} is ${r.status}: ${r.reason}`));
-  const n = results.filter((r) => r.kind !== 'copy').length;
-  const c = results.length - n;
-  const what = `${n} resource${n === 1 ? '' : 's'}${c ? ` and ${c} copy destination${c === 1 ? '' : 's'}` : ''}`;
-  return [table, '', `${what}: ${parts.join(', ') || 'none'}`, ...attention].join('\n');
+  // Resources and copy destinations are counted apart: "6 fresh" of 6 resources would read as all of them.
+  const group = (rows: readonly FreshnessResult[], noun: string) => {
+    const byStatus = (Object.entries(countByStatus(rows)) as [FreshnessStatus, number][]).filter(([, k]) => k > 0).map(([s, k]) => `${k} ${s}`);
+    return `${rows.length} ${noun}${rows.length === 1 ? '' : 's'}: ${byStatus.join(', ') || 'none'}`;
+  };
+  const copies = results.filter((r) => r.kind === 'copy');
+  const summary = [group(results.filter((r) => r.kind !== 'copy'), 'resource'), ...(copies.length ? [group(copies, 'copy destination')] : [])].join('; ');
+  return [table, '', summary, ...attention].join('\n');
 }

@@ -54,7 +54,7 @@ export async function copyStatusCommand(ctx: CliContext, opts: { json?: boolean 
   const rt = await ctx.openRuntime(config);
   const results = await copyStatus(config, rt.catalog, await rt.registry.read(), ctx.clock.now()).finally(() => rt.close());
   if (opts.json) ctx.out(JSON.stringify({ checkedAt: ctx.clock.now().toISOString(), summary: countByStatus(results), results }, null, 2));
-  else ctx.out(results.length ? renderFreshness(results, countByStatus(results)) : 'no copy policies');
+  else ctx.out(results.length ? renderFreshness(results) : 'no copy policies');
   return results.every((r) => r.status === 'fresh') ? EXIT.ok : EXIT.targetFailed;
 }
 

@@ -162,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
   drill
     .command('show')
     .description('one run: targets vs achieved, phases, checks')
-    .argument('<run-id>')
+    .argument('<run-id>', "a run id, or a drill's name for its latest run")
     .option('--json', 'machine-readable output')
     .action(async (id: string, o) => {
       exit = await drillShowCommand(context(), id, o);
