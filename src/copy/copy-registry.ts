@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
-import type { TimeSource } from '../providers/index.js';
+import type { StorageClass, TimeSource } from '../providers/index.js';
 
 /** What lifeboat knows about one copy: verified content, or the problem found with it. */
 export interface CopyRecord {
@@ -15,6 +15,11 @@ export interface CopyRecord {
   backupTime: string;
   /** Where backupTime came from in the source region (records from before it was kept have none). */
   backupTimeSource?: TimeSource;
+  /**
+   * The storage class the copy was written with (the policy's `storageClass`). A local region
+   * has no classes: the class is recorded so a later move to object storage knows what was asked.
+   */
+  storageClass?: StorageClass;
   verifiedAt: string;
   ok: boolean;
   problem?: string;

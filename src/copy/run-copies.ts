@@ -1,7 +1,7 @@
 import { MANIFEST_SUFFIX, type CopyPolicy, type LoadedConfig, type Resource } from '../config/index.js';
 import { mapLimit, messageOf, type Clock, type Logger } from '../domain/index.js';
 import type { Ledger, LedgerEntry } from '../ledger/index.js';
-import { type BackupCatalog, type BackupInspector, type BackupRef, type RegionStore } from '../providers/index.js';
+import { type BackupCatalog, type BackupInspector, type BackupRef, type RegionStore, type StorageClass } from '../providers/index.js';
 import { copyObject, type CopyOutcome } from './copy-file.js';
 import { copyId, copyKey, type CopyRecord, type CopyRegistryStore } from './copy-registry.js';
 import { repairCopies } from './repair-copies.js';
@@ -30,6 +30,8 @@ export interface CopyTaskResult {
   detail?: string;
   bytes: number;
   durationMs: number;
+  /** The policy's storage class the copy was written with. */
+  storageClass: StorageClass;
 }
 
 export { resourcesOf };
@@ -69,7 +71,7 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
   const dst = deps.store(t.to);
   const key = copyKey(t.resource.path, t.backup.name);
   const started = Date.now();
-  const base = { policy: t.policy.name, resource: t.resource.id, from: t.resource.region, to: t.to, key };
+  const base = { policy: t.policy.name, resource: t.resource.id, from: t.resource.region, to: t.to, key, storageClass: t.policy.storageClass };
   let bytes = 0;
   try {
     const outcome = await copyObject(
@@ -102,13 +104,14 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
   }
 }
 
-async function record(deps: CopyDeps, t: { resource: Resource; backup: BackupRef; to: string }, key: string, outcome: CopyOutcome, problem: string | undefined, durationMs: number) {
+async function record(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resource; backup: BackupRef; to: string }, key: string, outcome: CopyOutcome, problem: string | undefined, durationMs: number) {
   const entry: LedgerEntry = {
     type: outcome.kind === 'copied' ? 'copy.completed' : outcome.kind === 'already' ? 'copy.already-present' : outcome.kind === 'conflict' ? 'copy.conflict' : 'copy.source-bad',
     subject: t.resource.id,
     data: {
       from: { region: t.resource.region, key },
       to: { region: t.to, key },
+      storageClass: (await storageClassOf(deps, t, key, outcome)) ?? null,
       size: t.backup.size,
       sha256: 'sha256' in outcome ? outcome.sha256 : null,
       durationMs,
@@ -122,10 +125,11 @@ async function record(deps: CopyDeps, t: { resource: Resource; backup: BackupRef
 }
 
 /** Remembers what is now at the destination: verified content, or the problem with it. */
-async function register(deps: CopyDeps, t: { resource: Resource; backup: BackupRef; to: string }, key: string, outcome: CopyOutcome, problem: string | undefined) {
+async function register(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resource; backup: BackupRef; to: string }, key: string, outcome: CopyOutcome, problem: string | undefined) {
   const now = deps.clock.now().toISOString();
   const head = await deps.store(t.to).head(key);
   if (!head || outcome.kind === 'source-bad') return;
+  const storageClass = await storageClassOf(deps, t, key, outcome);
   await deps.registry.update((reg) => {
     const rec: CopyRecord = {
       resource: t.resource.id,
@@ -136,10 +140,22 @@ async function register(deps: CopyDeps, t: { resource: Resource; backup: BackupR
       sha256: 'sha256' in outcome ? outcome.sha256 : '',
       backupTime: t.backup.time.toISOString(),
       backupTimeSource: t.backup.timeSource,
+      storageClass,
       verifiedAt: now,
       ok: !problem,
       problem,
     };
     reg[copyId(t.to, key)] = rec;
   });
+}
+
+/**
+ * The storage class a destination copy has: the policy's for a copy written now; for one found
+ * already present, the class recorded when lifeboat wrote it (else the policy's, what it was to
+ * be written with); none when nothing of the source was published (a conflict, a bad source).
+ */
+async function storageClassOf(deps: CopyDeps, t: { policy: CopyPolicy; to: string }, key: string, outcome: CopyOutcome): Promise<StorageClass | undefined> {
+  if (outcome.kind === 'copied') return t.policy.storageClass;
+  if (outcome.kind !== 'already') return undefined;
+  return (await deps.registry.read())[copyId(t.to, key)]?.storageClass ?? t.policy.storageClass;
 }
