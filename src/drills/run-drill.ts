@@ -159,7 +159,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
       return { value: undefined, details: { location: selected.backup.location, bytes: selected.backup.size, transferred: 0, sha256: v.sha256 } };
     });
     lease = await step('provision', async () => {
-      const names = sandboxNames(drill.name, run.runId);
+      const names = sandboxNames(drill.name, run.runId, config.estate.sandboxes?.[drill.sandbox]?.namePrefix);
       const l: Lease = {
         id: run.runId,
         runId: run.runId,

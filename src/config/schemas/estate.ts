@@ -77,14 +77,21 @@ const dumpDirResourceSchema = z.strictObject({
 });
 export const resourceSchema = z.discriminatedUnion('kind', [dumpDirResourceSchema]);
 
+// Two installations sharing a sandbox server tell their sandboxes apart by it; a name part, so lowercase letters and digits only.
+const namePrefixSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{0,7}$/, 'expected 1-8 lowercase letters or digits, starting with a letter')
+  .optional()
+  .meta({ description: "This installation's mark in sandbox names: lbdrill_<namePrefix>_<drill>_<run> and lbrun_<namePrefix>_<run> (default: none, lbdrill_<drill>_<run>)." });
 const serverSandboxShape = {
   host: z.string().min(1),
+  namePrefix: namePrefixSchema,
   port: z.number().int().min(1).max(65535).optional(),
   credentials: idSchema.meta({ description: 'Credential profile (kind: database) with rights to create databases and users.' }),
   description: z.string().optional(),
 };
 export const sandboxSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('pglite'), dataDir: z.string().optional(), description: z.string().optional() }),
+  z.strictObject({ kind: z.literal('pglite'), dataDir: z.string().optional(), namePrefix: namePrefixSchema, description: z.string().optional() }),
   z.strictObject({ kind: z.literal('mysql'), ...serverSandboxShape }),
   z.strictObject({
     kind: z.literal('postgres'),
