@@ -1,4 +1,4 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Schedule } from '../config/index.js';
 import { messageOf, type Logger } from '../domain/index.js';
 import { JOB_HANDLERS, type JobContext, type Runtime } from '../jobs/index.js';
@@ -34,7 +34,7 @@ export function startCronScheduler(runtime: Runtime, logger: Logger): EmbeddedSc
 
   for (const schedule of runtime.config.schedules.values()) {
     if (!schedule.enabled) continue;
-    const task = cron.schedule(schedule.cron, () => run(schedule), { name: schedule.name, timezone: schedule.timezone ?? 'UTC', noOverlap: true });
+    const task = cron.schedule(schedule.cron, () => run(schedule), { name: schedule.name, timezone: schedule.timezone ?? 'UTC', noOverlap: true, logger: cronLogger(logger.child({ schedule: schedule.name, job: schedule.job })) });
     tasks.set(schedule.name, task);
   }
 
@@ -48,5 +48,16 @@ export function startCronScheduler(runtime: Runtime, logger: Logger): EmbeddedSc
     get scheduled() {
       return [...tasks.entries()].map(([name, t]) => ({ name, next: t.getNextRun() }));
     },
+  };
+}
+
+/** node-cron's own messages (a slot skipped because the last run is still going) go to lifeboat's log, so --log-format json stays JSON. */
+function cronLogger(log: Logger): CronLogger {
+  const text = (m: string | Error) => (m instanceof Error ? m.message : m);
+  return {
+    info: (m) => log.info(text(m)),
+    warn: (m) => log.warn(text(m)),
+    error: (m, err) => log.error(err ? { err: messageOf(err) } : {}, text(m)),
+    debug: (m) => log.debug(text(m)),
   };
 }
