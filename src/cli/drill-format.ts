@@ -32,7 +32,7 @@ export function renderRun(run: DrillRun): string {
   if (run.checks) lines.push(`checks: ${run.checks.length - failed.length}/${run.checks.length} passed`);
   for (const c of failed) lines.push(paint('red', `  ✗ ${c.kind} ${c.message}`));
   if (run.error) lines.push(paint('red', `error: ${run.error}`));
-  if (run.kept) lines.push(`sandbox kept for debugging until ${run.kept.until}`);
+  if (run.kept) lines.push(`sandbox kept for debugging until ${run.kept.until}: database ${run.kept.database ?? '-'} in sandbox ${run.sandbox}`);
   return lines.join('\n');
 }
 

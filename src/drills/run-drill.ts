@@ -231,15 +231,16 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   await step('teardown', async () => {
     await target?.close().catch(() => undefined);
     if (!lease) return { value: undefined, details: { nothingToRemove: true } };
-    if (phase !== 'passed' && keepMs) {
+    if (phase !== 'passed' && keepMs && provider.keepable !== false) {
       const until = new Date(clock.now().getTime() + keepMs).toISOString();
       await deps.leases.put({ ...lease, keepUntil: until });
-      run.kept = { until };
+      run.kept = { until, database: lease.database };
       return { value: undefined, details: { keptUntil: until, database: lease.database } };
     }
     await provider.destroy(lease);
     await deps.leases.remove(lease.id);
-    return { value: undefined, details: { removed: lease.database } };
+    const notKept = phase !== 'passed' && keepMs ? { notKept: `sandbox ${drill.sandbox} is in memory and ends with this process: give it a dataDir to keep it` } : {};
+    return { value: undefined, details: { removed: lease.database, ...notKept } };
   }).catch((err) => log.error({ err: messageOf(err) }, 'teardown failed: the lease stays for lifeboat sandbox sweep'));
 
   await heartbeat.stop();

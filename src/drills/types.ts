@@ -39,5 +39,6 @@ export interface DrillRun {
   error?: string;
   /** For an error: whether trying again later may succeed (an unreachable server), or not (a config problem). */
   retryable?: boolean;
-  kept?: { until: string };
+  /** A failed run's sandbox left for debugging: until when, and the database to look in. */
+  kept?: { until: string; database: string };
 }

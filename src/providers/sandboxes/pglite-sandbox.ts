@@ -1,9 +1,12 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { startPgliteThread, type PgliteThread } from './pglite-thread.js';
 import { replayIntoPglite } from './restore/pglite-replay.js';
 import type { Lease, SandboxProvider, SandboxTarget } from './types.js';
+
+/** How long a closing PGlite thread may take to flush before it is ended. */
+const CLOSE_WAIT_MS = 2_000;
 
 /**
  * Embedded PostgreSQL (PGlite) as a sandbox: no server, in memory or in a folder under
@@ -16,6 +19,8 @@ export function createPgliteSandbox(opts: { dataRoot?: string } = {}): SandboxPr
   const instance = async (lease: Lease) => {
     let db = open.get(lease.id);
     if (!db) {
+      // PGlite makes its own folder but not the ones above it.
+      if (opts.dataRoot) await mkdir(opts.dataRoot, { recursive: true });
       db = startPgliteThread(dirOf(lease));
       open.set(lease.id, db);
     }
@@ -25,6 +30,8 @@ export function createPgliteSandbox(opts: { dataRoot?: string } = {}): SandboxPr
   return {
     kind: 'pglite',
     engine: 'postgres',
+    // In memory, the database ends with the process: only one in a folder can be kept for debugging.
+    keepable: !!opts.dataRoot,
     async probe() {
       return [];
     },
@@ -38,8 +45,18 @@ export function createPgliteSandbox(opts: { dataRoot?: string } = {}): SandboxPr
         engine: 'postgres',
         restoreSql: (sql: Readable, signal?: AbortSignal) => replayIntoPglite(db, sql, signal),
         query: <T>(text: string) => db.query<T>(text),
-        // The instance lives until destroy: checks and scoring query it after the restore.
-        close: async () => undefined,
+        // Called at teardown, after checks and scoring: the thread ends (a kept folder is flushed and
+        // left for debugging; destroy removes it otherwise), so nothing holds the process open.
+        close: async () => {
+          if (open.get(lease.id) !== db) return;
+          open.delete(lease.id);
+          // A thread still busy with the dump (an endless loop) never answers a close: it is ended instead.
+          let timer: NodeJS.Timeout | undefined;
+          const busy = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+          await Promise.race([db.close(), busy]);
+          clearTimeout(timer);
+          await db.terminate();
+        },
       };
       return target;
     },

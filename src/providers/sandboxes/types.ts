@@ -63,6 +63,8 @@ export interface SandboxProvider {
   readonly engine: Engine;
   /** host:port this sandbox writes to, for the production guard (undefined: embedded, no server). */
   readonly server?: { host: string; port: number };
+  /** False when the sandbox lives in this process's memory: it cannot be kept for debugging after the drill (default true). */
+  readonly keepable?: boolean;
   /** Reachability and rights, without writing anything; problems as sentences. */
   probe(): Promise<string[]>;
   /** Who the server says it is, for the production guard (undefined: embedded, no server). */
