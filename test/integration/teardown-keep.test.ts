@@ -78,7 +78,7 @@ describe('teardown: keep-on-failure', () => {
     const run = await runDrill(name, rt);
     expect(run.phase).toBe('passed');
     expect(run.kept).toBeUndefined();
-    expect(run.steps.find((s) => s.name === 'teardown')!.details).toEqual({ removed: expect.stringMatching(/^lbdrill_keepp/) });
+    expect(run.steps.find((s) => s.name === 'teardown')!.details).toEqual({ removed: expect.stringMatching(/^lbdrill_([a-z0-9]+_)?keepp/) });
     expect(await leftoversOf('maria', name)).toEqual([]);
     expect(await rt.leases.list()).toEqual([]);
     await rt.close();
@@ -99,7 +99,7 @@ describe('teardown: keep-on-failure', () => {
     const disk = await runCli(['-c', `${dir}/lifeboat.yaml`, 'drill', 'run', onDisk, '--json'], { env });
     expect(disk.code).toBe(1);
     const kept = JSON.parse(disk.stdout) as { runId: string; kept: { until: string; database: string } };
-    expect(kept.kept).toEqual({ until: expect.any(String), database: expect.stringMatching(/^lbdrill_keepd/) });
+    expect(kept.kept).toEqual({ until: expect.any(String), database: expect.stringMatching(/^lbdrill_([a-z0-9]+_)?keepd/) });
     await access(path.join(dir, 'kept/pglite', kept.runId, 'PG_VERSION'));
     const text = await runCli(['-c', `${dir}/lifeboat.yaml`, 'drill', 'show', kept.runId], { env });
     expect(text.stdout).toContain(`sandbox kept for debugging until ${kept.kept.until}: database ${kept.kept.database} in sandbox litedisk`);
@@ -108,7 +108,7 @@ describe('teardown: keep-on-failure', () => {
     expect(mem.code).toBe(1);
     const gone = JSON.parse(mem.stdout) as { runId: string; kept?: unknown; steps: { name: string; details?: Record<string, unknown> }[] };
     expect(gone.kept).toBeUndefined();
-    expect(gone.steps.find((s) => s.name === 'teardown')!.details).toEqual({ removed: expect.stringMatching(/^lbdrill_keepm/), notKept: 'sandbox lite is in memory and ends with this process: give it a dataDir to keep it' });
+    expect(gone.steps.find((s) => s.name === 'teardown')!.details).toEqual({ removed: expect.stringMatching(/^lbdrill_([a-z0-9]+_)?keepm/), notKept: 'sandbox lite is in memory and ends with this process: give it a dataDir to keep it' });
     expect((await readdir(`${dir}/state/leases`)).sort()).toEqual([`${kept.runId}.json`]);
 
     // The sweep, once the time is up, removes the kept folder too.
