@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LifeboatError } from '../domain/index.js';
+import { LifeboatError, rememberSecret } from '../domain/index.js';
 import { readConfigFile } from './read-config-file.js';
 import type { SecretRef } from './schemas/common.js';
 import type { Estate } from './schemas/estate.js';
@@ -16,6 +16,8 @@ export async function resolveSecret(ref: SecretRef, where: string, env: Env, bas
     const v = env[ref.env];
     // Set but empty is a choice (local test servers); unset is a mistake.
     if (v === undefined) throw new LifeboatError('SECRET_UNAVAILABLE', `${where}: environment variable ${ref.env} is not set`);
+    // Known to the logger from now on: no log line prints it, whatever field or message carries it.
+    rememberSecret(v);
     return v;
   }
   const file = path.resolve(baseDir, ref.file);
@@ -25,7 +27,9 @@ export async function resolveSecret(ref: SecretRef, where: string, env: Env, bas
     const why = `it ${read.reason.replace(/config/g, 'secret').replace(/ \(raise it with [^)]*\)/, '')}`;
     throw new LifeboatError('SECRET_UNAVAILABLE', `${where}: cannot read secret file ${file}: ${read.code ? `${read.code} (${why})` : why}`);
   }
-  return read.text.replace(/\r?\n$/, '');
+  const secret = read.text.replace(/\r?\n$/, '');
+  rememberSecret(secret);
+  return secret;
 }
 
 /** Passwords, tokens and keys are short; a larger "secret" is the wrong file. */

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'bullmq';
-import { LifeboatError } from '../domain/index.js';
+import { LifeboatError, rememberSecret } from '../domain/index.js';
 
 /** Redis connection options from a redis:// or rediss:// URL; the password never leaves this object. */
 export function redisConnection(url: string): ConnectionOptions & { safe: string } {
@@ -12,6 +12,7 @@ export function redisConnection(url: string): ConnectionOptions & { safe: string
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new LifeboatError('USAGE', `REDIS_URL: expected redis:// or rediss://, got ${u.protocol}`);
   const safe = new URL(u.href);
   if (safe.password) safe.password = 'REDACTED';
+  rememberSecret(u.password ? decodeURIComponent(u.password) : undefined);
   return {
     host: u.hostname || '127.0.0.1',
     port: u.port ? Number(u.port) : 6379,

@@ -1,4 +1,4 @@
-import { LifeboatError } from '../../domain/index.js';
+import { LifeboatError, rememberSecret } from '../../domain/index.js';
 import type { Dsn } from './types.js';
 
 /** Parses mysql://user[:password]@host[:port]/db and postgres(ql)://…; a clear error otherwise. */
@@ -15,6 +15,7 @@ export function parseDsn(text: string, fallbackPassword?: string): Dsn {
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!database) throw new LifeboatError('USAGE', 'the DSN names no database: expected …/DATABASE at the end');
   const password = url.password ? decodeURIComponent(url.password) : fallbackPassword;
+  rememberSecret(password);
   const safe = new URL(url.href);
   if (safe.password) safe.password = 'REDACTED';
   return {
