@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/index.js';
 import { dryRunDrill, runDrill, type DrillRun } from '../drills/index.js';
+import { describeCadence } from '../scheduling/index.js';
 import { LifeboatError } from '../domain/index.js';
 import { EXIT, type CliContext } from './context.js';
 import { renderHistory, renderRun } from './drill-format.js';
@@ -9,11 +10,11 @@ export async function drillListCommand(ctx: CliContext, opts: { json?: boolean }
   const config = await loadConfig(ctx.configPath);
   const rows = [...config.drills.values()].map((d) => ({ name: d.name, resource: d.resource, sandbox: d.sandbox, backup: d.backup, cadence: d.cadence ?? null, file: d.file }));
   if (opts.json) ctx.out(JSON.stringify(rows, null, 2));
-  else ctx.out(renderTable(['DRILL', 'RESOURCE', 'SANDBOX', 'BACKUP', 'CADENCE'], rows.map((r) => [r.name, r.resource, r.sandbox, JSON.stringify(r.backup), typeof r.cadence === 'string' ? r.cadence : r.cadence ? r.cadence.cron : '-'])));
+  else ctx.out(renderTable(['DRILL', 'RESOURCE', 'SANDBOX', 'BACKUP', 'CADENCE'], rows.map((r) => [r.name, r.resource, r.sandbox, JSON.stringify(r.backup), r.cadence ? describeCadence(r.cadence) : '-'])));
   return EXIT.ok;
 }
 
-/** lifeboat drill run NAME: exit 0 passed, 1 a target or check failed, 2 config error, 3 infrastructure error. */
+/** lifeboat drill run NAME: exit 0 passed, 1 a target or check failed, 2 config error, 3 infrastructure error, 4 inconclusive. */
 export async function drillRunCommand(ctx: CliContext, name: string, opts: { json?: boolean; dryRun?: boolean }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   if (!config.drills.has(name)) throw new LifeboatError('USAGE', `unknown drill ${name}: expected one of ${[...config.drills.keys()].join(', ') || '(none defined)'}`);
@@ -22,7 +23,7 @@ export async function drillRunCommand(ctx: CliContext, name: string, opts: { jso
     if (opts.dryRun) {
       const r = await dryRunDrill(name, { ...rt, signal: ctx.signal });
       if (opts.json) ctx.out(JSON.stringify(r, null, 2));
-      else ctx.out([`drill ${name}: ${r.ready ? 'ready' : 'NOT READY'}`, ...r.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`)].join('\n'));
+      else ctx.out([`drill ${name}: ${r.ready ? 'ready' : 'NOT READY'}`, ...r.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`), ...r.warnings.map((w) => `  ! ${w}`)].join('\n'));
       // A guard refusal exits as the real run would (2): the same code judged it.
       return r.refused ? EXIT.usage : r.ready ? EXIT.ok : EXIT.targetFailed;
     }
@@ -46,7 +47,7 @@ export async function drillRunCommand(ctx: CliContext, name: string, opts: { jso
 }
 
 export function exitFor(run: DrillRun): number {
-  return run.phase === 'passed' ? EXIT.ok : run.phase === 'failed' ? EXIT.targetFailed : EXIT.infrastructure;
+  return run.phase === 'passed' ? EXIT.ok : run.phase === 'failed' ? EXIT.targetFailed : run.phase === 'inconclusive' ? EXIT.inconclusive : EXIT.infrastructure;
 }
 
 export async function drillShowCommand(ctx: CliContext, runId: string, opts: { json?: boolean }): Promise<number> {
@@ -68,7 +69,7 @@ export async function drillHistoryCommand(ctx: CliContext, name: string, opts: {
   const rt = await ctx.openRuntime(config);
   const runs = await rt.runs.list({ drill: name }).finally(() => rt.close());
   if (opts.json) {
-    ctx.out(JSON.stringify(runs.map((r) => ({ runId: r.runId, startedAt: r.startedAt, phase: r.phase, score: r.score?.score ?? null, rtoMs: r.score?.rto.achieved ?? null, rpoMs: r.score?.rpo.achieved ?? null, completeness: r.score?.completeness.achieved ?? null, backup: r.backup?.name ?? null })), null, 2));
+    ctx.out(JSON.stringify(runs.map((r) => ({ runId: r.runId, startedAt: r.startedAt, phase: r.phase, score: r.score?.score ?? null, rtoMs: r.score?.rto.achieved ?? null, rpoMs: r.score?.rpo.achieved ?? null, completeness: r.score?.completeness.achieved ?? null, reasons: r.score?.reasons ?? [], backup: r.backup?.name ?? null })), null, 2));
   } else ctx.out(runs.length ? renderHistory(runs) : `no runs of ${name} yet`);
   return EXIT.ok;
 }

@@ -1,11 +1,11 @@
 import { loadConfig } from '../config/index.js';
 import { writeDemoBackups } from '../demo/index.js';
-import { overdueDrills, runDrill, sweepDeadDrills } from '../drills/index.js';
+import { runDrill, sweepDeadDrills } from '../drills/index.js';
 import { messageOf, type Logger } from '../domain/index.js';
 import { renderRun } from './drill-format.js';
 import { checkAll } from '../jobs/index.js';
 import { runCopies } from '../copy/index.js';
-import { nextFireTime, startCronScheduler } from '../scheduling/index.js';
+import { describeCadence, nextFireTime, overdueDrills, startCronScheduler } from '../scheduling/index.js';
 import { createJobProbe, redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
 import type { Runtime } from '../jobs/index.js';
 import { countByStatus, renderFreshness } from './check.js';
@@ -52,10 +52,10 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
         .catch((err: unknown) => log.warn({ err: messageOf(err) }, 'sweep of dead drills failed; next time'));
     }, SWEEP_EVERY_MS);
     sweeping?.unref();
-    // A drill whose cadence is overdue (never run, or not this month/quarter) runs now rather than at its next slot.
+    // A drill whose cadence is overdue (no passed run this month/quarter/cron slot, grace included) runs now rather than at its next slot.
     const background: Promise<unknown>[] = [];
     for (const drill of await overdueDrills(config.drills.values(), runtime.runs, ctx.clock.now())) {
-      log.info({ drill: drill.name }, `drill ${drill.name} is overdue (${String(drill.cadence)}): running it now`);
+      log.info({ drill: drill.name }, `drill ${drill.name} is overdue (${describeCadence(drill.cadence!)}): no passed run since it was last due; running it now`);
       background.push(
         runDrill(drill.name, { ...runtime, signal: ctx.signal })
           .then((run) => ctx.out(opts.json ? JSON.stringify({ drill: run }) : `\n${renderRun(run)}\n`))

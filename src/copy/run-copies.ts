@@ -1,19 +1,14 @@
-import { MANIFEST_SUFFIX, type CopyPolicy, type LoadedConfig, type Resource } from '../config/index.js';
-import { mapLimit, messageOf, type Clock, type Logger } from '../domain/index.js';
-import type { Ledger, LedgerEntry } from '../ledger/index.js';
-import { type BackupCatalog, type BackupInspector, type BackupRef, type RegionStore, type StorageClass } from '../providers/index.js';
+import { MANIFEST_SUFFIX, type CopyPolicy, type Resource } from '../config/index.js';
+import { mapLimit, messageOf } from '../domain/index.js';
+import type { EvidenceDeps } from '../freshness/index.js';
+import type { LedgerEntry } from '../ledger/index.js';
+import { type BackupRef, type RegionStore, type StorageClass } from '../providers/index.js';
 import { copyObject, type CopyOutcome } from './copy-file.js';
 import { copyId, copyKey, type CopyRecord, type CopyRegistryStore } from './copy-registry.js';
 import { repairCopies } from './repair-copies.js';
 import { resourcesOf } from './resources-of.js';
 
-export interface CopyDeps {
-  config: LoadedConfig;
-  clock: Clock;
-  logger: Logger;
-  catalog: BackupCatalog;
-  inspector: BackupInspector;
-  ledger: Ledger;
+export interface CopyDeps extends EvidenceDeps {
   registry: CopyRegistryStore;
   store(region: string): RegionStore;
   signal?: AbortSignal;

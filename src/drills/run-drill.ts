@@ -2,20 +2,17 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { checkCompleteness, type Completeness } from '../checks/index.js';
 import { formatDuration, type Drill, type LoadedConfig, type Resource } from '../config/index.js';
-import { LifeboatError, messageOf, type Clock, type Logger } from '../domain/index.js';
-import type { Ledger } from '../ledger/index.js';
+import { LifeboatError, messageOf } from '../domain/index.js';
 import {
   openDumpText,
   sandboxNames,
-  type BackupCatalog,
-  type BackupInspector,
   type Lease,
   type LeaseStore,
   type RestoreStats,
   type SandboxProvider,
   type SandboxTarget,
 } from '../providers/index.js';
-import { verifyBeforeRestore } from '../freshness/index.js';
+import { verifyBeforeRestore, type EvidenceDeps } from '../freshness/index.js';
 import { score } from '../scoring/index.js';
 import { engineOfDump } from './engine-of-dump.js';
 import { guardSandbox, type ResolveHost, type SourceIdentity } from './guard.js';
@@ -24,13 +21,7 @@ import { startHeartbeat } from './run-heartbeat.js';
 import { selectBackup, type Selected } from './select-backup.js';
 import type { DrillRun, RunPhase, StepName } from './types.js';
 
-export interface DrillDeps {
-  config: LoadedConfig;
-  clock: Clock;
-  logger: Logger;
-  catalog: BackupCatalog;
-  inspector: BackupInspector;
-  ledger: Ledger;
+export interface DrillDeps extends EvidenceDeps {
   leases: LeaseStore;
   runs: RunStore;
   /** The sandbox provider for a sandbox name, with its credentials resolved by the composition root. */

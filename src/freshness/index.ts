@@ -1,4 +1,5 @@
 export { sweepFreshness, type SweepDeps, type SweepOptions, type SweepStats } from './sweep.js';
+export type { BackupDeps, EvidenceDeps } from './backup-deps.js';
 export { classify, CLOCK_SKEW_TOLERANCE_MS } from './classify.js';
 export { evidenceFor, recordFreshness, type FreshnessState } from './evidence.js';
 export { openVerdictCache, cachedInspector, recheckBackup, type VerdictCache } from './verdict-cache.js';

@@ -1,15 +1,11 @@
 import type { LoadedConfig, Resource } from '../config/index.js';
-import { type Clock, messageOf, type Logger, mapLimit } from '../domain/index.js';
-import type { BackupCatalog, BackupInspector } from '../providers/index.js';
+import { messageOf, mapLimit } from '../domain/index.js';
+import type { BackupDeps } from './backup-deps.js';
 import { classify, type Inspected } from './classify.js';
 import type { FreshnessResult } from './types.js';
 import type { VerdictCache } from './verdict-cache.js';
 
-export interface SweepDeps {
-  clock: Clock;
-  logger: Logger;
-  catalog: BackupCatalog;
-  inspector: BackupInspector;
+export interface SweepDeps extends BackupDeps {
   verdicts: VerdictCache;
 }
 

@@ -1,0 +1,21 @@
+import type { LoadedConfig } from '../config/index.js';
+import type { Clock, Logger } from '../domain/index.js';
+import type { Ledger } from '../ledger/index.js';
+import type { BackupCatalog, BackupInspector } from '../providers/index.js';
+
+/**
+ * What every job that reads backups (freshness, copies, drills) is given by the composition
+ * root: declared once so that the runtime (src/jobs/types.ts) satisfies all of them alike.
+ */
+export interface BackupDeps {
+  clock: Clock;
+  logger: Logger;
+  catalog: BackupCatalog;
+  inspector: BackupInspector;
+}
+
+/** A job that also writes evidence of what it did (copies, drills): the loaded config and the ledger. */
+export interface EvidenceDeps extends BackupDeps {
+  config: LoadedConfig;
+  ledger: Ledger;
+}
