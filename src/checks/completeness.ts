@@ -13,7 +13,8 @@ export interface CheckResult {
 }
 
 export interface Completeness {
-  ratio: number;
+  /** Weighted share of checks passed; null when no weighted check ran (nothing to compare against is not 100%). */
+  ratio: number | null;
   checks: CheckResult[];
   /** Newest canary heartbeat in the restored copy, when the drill asks for one. */
   canaryAt?: Date;
@@ -89,7 +90,7 @@ export async function checkCompleteness(target: SandboxTarget, manifest: Manifes
 
   const total = results.reduce((n, r) => n + r.weight, 0);
   const passed = results.reduce((n, r) => n + (r.passed ? r.weight : 0), 0);
-  return { ratio: total === 0 ? 1 : passed / total, checks: results, canaryAt };
+  return { ratio: total === 0 ? null : passed / total, checks: results, canaryAt };
 }
 
 interface TableRef {

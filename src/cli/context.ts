@@ -17,5 +17,5 @@ export interface CliContext {
   openRuntime(config: LoadedConfig): Promise<Runtime>;
 }
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, targetFailed: 1, usage: 2, infrastructure: 3 } as const;
+/** Exit codes shared by every command (4: a drill ran and nothing failed, but it proved too little to pass). */
+export const EXIT = { ok: 0, targetFailed: 1, usage: 2, infrastructure: 3, inconclusive: 4 } as const;

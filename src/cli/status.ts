@@ -1,22 +1,45 @@
+import path from 'node:path';
+import { loadConfig, type LoadedConfig } from '../config/index.js';
+import { createRunStore } from '../drills/index.js';
 import { LifeboatError } from '../domain/index.js';
 import { deploymentStatus, redisConnection } from '../queue/index.js';
+import { cadenceStates, type CadenceState } from '../scheduling/index.js';
 import { EXIT, type CliContext } from './context.js';
 import { renderTable } from './output.js';
 
-/** lifeboat status: the distributed deployment at a glance; exit 1 when no worker is alive or a resource is not fresh. */
+/** The estate, when there is one here: status reads Redis first, and drills' cadence from the runs this state folder holds. */
+async function estateIfAny(configPath: string): Promise<LoadedConfig | undefined> {
+  try {
+    return await loadConfig(configPath);
+  } catch (err) {
+    if (err instanceof LifeboatError && err.code === 'CONFIG_NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+/** lifeboat status: the distributed deployment at a glance; exit 1 when no worker is alive, a resource is not fresh or a drill is overdue. */
 export async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: string; json?: boolean }): Promise<number> {
   if (!opts.redis) throw new LifeboatError('USAGE', 'lifeboat status reads a distributed deployment: set REDIS_URL or pass --redis');
   const s = await deploymentStatus(redisConnection(opts.redis), opts.prefix);
+  const config = await estateIfAny(ctx.configPath);
+  const drills: CadenceState[] = config ? await cadenceStates(config.drills.values(), createRunStore(path.join(config.stateDir, 'runs')), ctx.clock.now()) : [];
+  const overdue = drills.filter((d) => d.overdue);
   const notFresh = Object.entries(s.freshness).filter(([, v]) => v.status !== 'fresh');
   const workersAlive = Math.max(0, ...s.queues.map((q) => q.workers));
-  if (opts.json) ctx.out(JSON.stringify(s, null, 2));
+  if (opts.json) ctx.out(JSON.stringify({ ...s, drills }, null, 2));
   else {
     ctx.out(renderTable(['QUEUE', 'WORKERS', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED', 'DONE'], s.queues.map((q) => [q.name, String(q.workers), String(q.waiting), String(q.active), String(q.delayed), String(q.failed), String(q.completed)])));
     ctx.out('');
-    ctx.out(renderTable(['SCHEDULE', 'CRON', 'NEXT RUN', 'LAST RUN'], s.schedules.map((x) => [x.name, `${x.cron ?? ''} ${x.timezone ?? ''}`.trim(), x.next ?? '-', x.lastRun ? `${x.lastRun.at} ${x.lastRun.ok ? 'ok' : 'FAILED'}: ${x.lastRun.summary}` : '-'])));
+    // A job that is not ok may be a failed or an inconclusive drill: its summary says which.
+    ctx.out(renderTable(['SCHEDULE', 'CRON', 'NEXT RUN', 'LAST RUN'], s.schedules.map((x) => [x.name, `${x.cron ?? ''} ${x.timezone ?? ''}`.trim(), x.next ?? '-', x.lastRun ? `${x.lastRun.at} ${x.lastRun.ok ? 'ok' : 'NOT OK'}: ${x.lastRun.summary}` : '-'])));
     ctx.out('');
     ctx.out(s.runningDrills.length ? renderTable(['RUNNING DRILL', 'RUN', 'STEP', 'SINCE', 'ON'], s.runningDrills.map((d) => [d.drill, d.runId, d.step, d.startedAt, `${d.owner.host}:${d.owner.pid}`])) : 'no drill running');
+    if (drills.length) {
+      ctx.out('');
+      ctx.out(renderTable(['DRILL', 'CADENCE', 'DUE SINCE', 'LAST PASSED', 'LAST RUN', 'STATE'], drills.map((d) => [d.drill, d.cadence, d.dueSince ?? '-', d.lastPassed ?? 'never', d.lastRun ? `${d.lastRun.startedAt} ${d.lastRun.phase}${d.lastRun.score === null ? '' : ` ${d.lastRun.score}/100`}` : '-', d.overdue ? 'OVERDUE' : 'ok'])));
+    }
     ctx.out(`${Object.keys(s.freshness).length} resources and copies known: ${notFresh.length} not fresh${notFresh.map(([k, v]) => `\n! ${k} is ${v.status}: ${v.reason}`).join('')}`);
+    for (const d of overdue) ctx.out(`! drill ${d.drill} is overdue: no passed run since ${d.dueSince} (${d.cadence}); last passed ${d.lastPassed ?? 'never'}`);
   }
-  return workersAlive > 0 && notFresh.length === 0 ? EXIT.ok : EXIT.targetFailed;
+  return workersAlive > 0 && notFresh.length === 0 && overdue.length === 0 ? EXIT.ok : EXIT.targetFailed;
 }

@@ -1,3 +1,4 @@
+import type { Drill, Manifest } from '../config/index.js';
 import { LifeboatError, messageOf } from '../domain/index.js';
 import { engineOfDump } from './engine-of-dump.js';
 import { guardSandbox } from './guard.js';
@@ -10,13 +11,24 @@ export interface Readiness {
   /** Set when the guard refused the sandbox: the same refusal, and exit code, as a real run. */
   refused?: string;
   checks: { name: string; ok: boolean; detail: string }[];
+  /** What will not stop the run but will shape its outcome (a drill with no completeness check is inconclusive). */
+  warnings: string[];
+}
+
+/** How many weighted completeness checks a drill will run on this backup: 0 means the run can only be inconclusive. */
+export function plannedChecks(manifest: Manifest | undefined, checks: Drill['checks']): number {
+  const c = checks ?? { rowCounts: true, checksums: true, schemaObjects: true, assertions: [] };
+  const tables = manifest?.tables ?? [];
+  const objects = Object.values(manifest?.objects ?? {}).reduce((n, names) => n + (names?.length ?? 0), 0);
+  return (c.rowCounts ? tables.length : 0) + (c.checksums ? tables.filter((t) => t.checksum !== undefined).length : 0) + (c.schemaObjects ? objects : 0) + c.assertions.length;
 }
 
 /** Would the drill run? Backup chosen and usable, sandbox reachable with the rights it needs, guard passes. Writes nothing. */
 export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readiness> {
   const drill = deps.config.drills.get(name);
   const checks: Readiness['checks'] = [];
-  if (!drill) return { drill: name, ready: false, checks: [{ name: 'drill', ok: false, detail: `unknown drill ${name}` }] };
+  const warnings: string[] = [];
+  if (!drill) return { drill: name, ready: false, checks: [{ name: 'drill', ok: false, detail: `unknown drill ${name}` }], warnings };
   const resource = deps.config.resources.get(drill.resource)!;
   const attempt = async (label: string, fn: () => Promise<string>) => {
     try {
@@ -30,6 +42,9 @@ export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readin
     const engine = await engineOfDump(sel.backup);
     const provider = await deps.sandbox(drill.sandbox);
     if (engine && engine !== provider.engine) throw new Error(`backup ${sel.backup.name} is a ${engine} dump but sandbox ${drill.sandbox} is ${provider.kind}`);
+    if (plannedChecks(sel.backup.manifest, drill.checks) === 0) {
+      warnings.push(`no completeness checks: backup ${sel.backup.name} has ${sel.backup.manifest ? 'a manifest listing no table or object the drill checks' : 'no manifest'} and drill ${drill.name} has no assertions, so the run will be inconclusive (exit 4); write one with lifeboat manifest or add an assertion`);
+    }
     return `${sel.backup.name} (${sel.backup.size} bytes, ${sel.backup.time.toISOString()} from ${sel.backup.timeSource}) is usable${sel.skipped.length ? `; skipped ${sel.skipped.length} unusable newer` : ''}; engine ${engine ?? 'unknown'}`;
   });
   await attempt('sandbox', async () => {
@@ -47,5 +62,5 @@ export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readin
     if (err instanceof LifeboatError && err.code === 'SANDBOX_REFUSED') refused = err.message;
     checks.push({ name: 'guard', ok: false, detail: messageOf(err) });
   }
-  return { drill: name, ready: checks.every((c) => c.ok), refused, checks };
+  return { drill: name, ready: checks.every((c) => c.ok), refused, checks, warnings };
 }

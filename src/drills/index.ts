@@ -7,5 +7,4 @@ export { createRunStore, type RunStore } from './run-store.js';
 export { guardSandbox, type ResolveHost, type SourceIdentity } from './guard.js';
 export { selectBackup } from './select-backup.js';
 export { STEPS, type DrillRun, type RunPhase, type StepName, type StepRecord } from './types.js';
-export { overdueDrills } from './overdue.js';
 export { abandonEarlierAttempts, abandonDeadRuns, whyGone, type DeadRunOptions } from './abandon-runs.js';

@@ -4,7 +4,8 @@ import type { Score } from '../scoring/index.js';
 export const STEPS = ['locate', 'fetch', 'provision', 'restore', 'verify', 'score', 'teardown'] as const;
 export type StepName = (typeof STEPS)[number];
 
-export type RunPhase = 'running' | 'passed' | 'failed' | 'error' | 'abandoned';
+/** inconclusive: restored, nothing failed, but no completeness check ran: neither passed nor failed. */
+export type RunPhase = 'running' | 'passed' | 'failed' | 'inconclusive' | 'error' | 'abandoned';
 
 export interface StepRecord {
   name: StepName;

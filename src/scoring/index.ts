@@ -1,1 +1,1 @@
-export { score, PASSING_SCORE, type Score, type ScoreInput, type TargetResult } from './score.js';
+export { score, PASSING_SCORE, type Outcome, type Score, type ScoreInput, type TargetResult } from './score.js';

@@ -86,7 +86,8 @@ describe('rot is found before a drill trusts it', () => {
   it('an untouched backup still passes its re-check and restores', async () => {
     const dir = await tmp();
     const { rt } = await estate(dir);
-    await writeDump(dir, 'db', 'shop.sql', { at: new Date(NOW.getTime() - H), manifest: true, content: SQL });
+    // The manifest lists the table: a drill with nothing to check would be inconclusive, not passed.
+    await writeDump(dir, 'db', 'shop.sql', { at: new Date(NOW.getTime() - H), manifest: { tables: [{ schema: 'public', name: 't', rows: 2 }] }, content: SQL });
     const run = await runDrill('lite', rt);
     expect(run.error).toBeUndefined();
     expect(run.phase).toBe('passed');

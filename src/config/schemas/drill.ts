@@ -36,6 +36,9 @@ const assertionSchema = z
     path: ['min'],
   });
 
+/** Slack after a cadence's slot before the drill is overdue: 0s means due the moment a month, quarter or cron time begins. */
+const cadenceGraceSchema = durationField({ allowZero: true });
+
 /** Timers cannot wait longer than about 24.8 days; a drill allowed longer would time out at once. */
 const drillTimeoutSchema = durationField({ max: { ms: 24 * 86_400_000, text: '24d (the longest timer Node.js can set)' } });
 
@@ -61,8 +64,19 @@ export const drillSchema = z
       .strictObject({ rto: durationSchema.optional(), rpo: durationSchema.optional(), completeness: ratioSchema.optional() })
       .optional(),
     cadence: z
-      .union([z.enum(['monthly', 'quarterly']), z.strictObject({ cron: cronSchema, timezone: timezoneSchema.optional() })])
-      .optional(),
+      .union([
+        z.enum(['monthly', 'quarterly']),
+        z.strictObject({ every: z.enum(['monthly', 'quarterly']), timezone: timezoneSchema.optional(), grace: cadenceGraceSchema.optional() }),
+        z.strictObject({ cron: cronSchema, timezone: timezoneSchema.optional(), grace: cadenceGraceSchema.optional() }),
+      ])
+      .optional()
+      .meta({
+        description:
+          'How often the drill must pass: monthly (each calendar month), quarterly (each calendar quarter from January, April, July, October), or a cron time. ' +
+          'The object forms { every: monthly, timezone, grace } and { cron, timezone, grace } give the IANA zone the calendar or cron is read in (default UTC) ' +
+          'and a grace after each due slot (default 0s). The drill is overdue once the latest slot plus its grace has passed with no passed run started since that slot; ' +
+          'failed and inconclusive runs do not count.',
+      }),
     timeout: drillTimeoutSchema.optional().meta({ description: 'Longest the whole drill may run (at most 24d).' }),
     teardown: z
       .union([z.literal('always'), z.strictObject({ 'keep-on-failure': durationSchema })])
