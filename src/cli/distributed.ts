@@ -1,9 +1,10 @@
 import { watch } from 'node:fs';
 import path from 'node:path';
-import { DURATION_HINT, loadConfig, parseDuration } from '../config/index.js';
+import { loadConfig } from '../config/index.js';
 import { LifeboatError, messageOf } from '../domain/index.js';
 import { redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
 import { EXIT, type CliContext } from './context.js';
+import { checkWorkerOptions } from './process-options.js';
 
 export interface DistributedOptions {
   redis?: string;
@@ -60,22 +61,14 @@ export async function schedulerCommand(ctx: CliContext, opts: DistributedOptions
 
 /** lifeboat worker: processes every queue with per-queue concurrency until a signal, then finishes running jobs. */
 export async function workerCommand(ctx: CliContext, opts: DistributedOptions): Promise<number> {
+  // Every option checked now, before anything runs: not at SIGTERM, an hour later.
+  const { concurrency, lockDurationMs, shutdownMs: deadline } = checkWorkerOptions(opts);
   const connection = connectionOf(opts);
   const config = await loadConfig(ctx.configPath);
-  const concurrency: Record<string, number> = {};
-  for (const c of opts.concurrency ?? []) {
-    const m = /^([a-z-]+)=(\d+)$/.exec(c);
-    if (!m) throw new LifeboatError('USAGE', `--concurrency ${c}: expected QUEUE=N, e.g. drill=2`);
-    concurrency[m[1]!] = Number(m[2]);
-  }
-  const lockDurationMs = opts.stallTimeout === undefined ? undefined : parseDuration(opts.stallTimeout);
-  if (lockDurationMs === undefined && opts.stallTimeout !== undefined) throw new LifeboatError('USAGE', `--stall-timeout: expected ${DURATION_HINT}`);
   const runtime = await ctx.openRuntime(config);
   const pool = startWorkers(runtime, connection, opts.prefix, ctx.logger, { concurrency, lockDurationMs });
   ctx.logger.info({ redis: connection.safe, prefix: opts.prefix }, 'worker running; Ctrl-C to stop');
   await waitForStop(ctx.signal);
-  const deadline = opts.shutdownTimeout === undefined ? undefined : parseDuration(opts.shutdownTimeout);
-  if (deadline === undefined && opts.shutdownTimeout !== undefined) throw new LifeboatError('USAGE', `--shutdown-timeout: expected ${DURATION_HINT}`);
   ctx.logger.info({ deadlineMs: deadline ?? 60_000 }, 'stopping: finishing running jobs');
   await pool.close(deadline);
   await runtime.close();

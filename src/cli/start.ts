@@ -10,6 +10,7 @@ import { createJobProbe, redisConnection, startWorkers, syncSchedulers } from '.
 import type { Runtime } from '../jobs/index.js';
 import { countByStatus, renderFreshness } from './check.js';
 import { EXIT, type CliContext } from './context.js';
+import { checkStartOptions } from './process-options.js';
 
 const SWEEP_EVERY_MS = 5 * 60_000;
 
@@ -19,6 +20,8 @@ const SWEEP_EVERY_MS = 5 * 60_000;
  * runs overdue drills, then runs schedules/ (node-cron, or BullMQ with --redis) until a signal.
  */
 export async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: string; json?: boolean } = {}): Promise<number> {
+  // Every option checked before anything starts (demo estate, sweep, copy pass).
+  checkStartOptions(opts);
   const config = await loadConfig(ctx.configPath);
   const log = ctx.logger;
   if (config.estate.demo) {

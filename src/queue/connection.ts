@@ -10,6 +10,7 @@ export function redisConnection(url: string): ConnectionOptions & { safe: string
     throw new LifeboatError('USAGE', 'REDIS_URL: expected a URL such as redis://127.0.0.1:6379/0');
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new LifeboatError('USAGE', `REDIS_URL: expected redis:// or rediss://, got ${u.protocol}`);
+  if (!/^\/?(\d{1,5})?$/.test(u.pathname)) throw new LifeboatError('USAGE', 'REDIS_URL: expected a database number after the host, as in redis://127.0.0.1:6379/0');
   const safe = new URL(u.href);
   if (safe.password) safe.password = 'REDACTED';
   rememberSecret(u.password ? decodeURIComponent(u.password) : undefined);
