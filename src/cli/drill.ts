@@ -35,7 +35,7 @@ export async function drillRunCommand(ctx: CliContext, name: string, opts: { jso
         const now = Date.now();
         if (now - lastShown < 1000 && bytes < total) return;
         lastShown = now;
-        ctx.progress(`restoring ${(bytes / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB (${total ? Math.floor((bytes / total) * 100) : 100}%)`);
+        ctx.progress(`restoring ${progressSize(bytes, total)} (${total ? Math.floor((bytes / total) * 100) : 100}%)`);
       },
     });
     ctx.progress('');
@@ -54,8 +54,9 @@ export async function drillShowCommand(ctx: CliContext, runId: string, opts: { j
   const config = await loadConfig(ctx.configPath);
   const rt = await ctx.openRuntime(config);
   try {
-    const run = await rt.runs.get(runId);
-    if (!run) throw new LifeboatError('USAGE', `no drill run ${runId}`);
+    // A drill's name stands for its latest run: what a person asks for after `drill run`.
+    const run = (await rt.runs.get(runId)) ?? (config.drills.has(runId) ? (await rt.runs.list({ drill: runId })).at(-1) : undefined);
+    if (!run) throw new LifeboatError('USAGE', config.drills.has(runId) ? `drill ${runId} has no runs yet` : `no drill run ${runId}`);
     ctx.out(opts.json ? JSON.stringify(run, null, 2) : renderRun(run));
     return EXIT.ok;
   } finally {
@@ -72,4 +73,10 @@ export async function drillHistoryCommand(ctx: CliContext, name: string, opts: {
     ctx.out(JSON.stringify(runs.map((r) => ({ runId: r.runId, startedAt: r.startedAt, phase: r.phase, score: r.score?.score ?? null, rtoMs: r.score?.rto.achieved ?? null, rpoMs: r.score?.rpo.achieved ?? null, completeness: r.score?.completeness.achieved ?? null, reasons: r.score?.reasons ?? [], backup: r.backup?.name ?? null })), null, 2));
   } else ctx.out(runs.length ? renderHistory(runs) : `no runs of ${name} yet`);
   return EXIT.ok;
+}
+
+/** "9.8 / 9.8 KB" or "27.3 / 200.3 MB": a small dump does not read as "0.0 / 0.0 MB". */
+function progressSize(bytes: number, total: number): string {
+  const [unit, div] = total >= 1e6 ? ['MB', 1e6] : ['KB', 1e3];
+  return `${(bytes / div).toFixed(1)} / ${(total / div).toFixed(1)} ${unit}`;
 }
