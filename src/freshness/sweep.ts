@@ -38,10 +38,12 @@ export async function sweepFreshness(config: LoadedConfig, deps: SweepDeps, opts
   const selected = opts.resources ? opts.resources.map((id) => config.resources.get(id)!).filter(Boolean) : [...config.resources.values()];
   const seen = new Set<string>();
 
-  const checkOne = async (resource: Resource): Promise<FreshnessResult> => {
+  /** `listingFailed`: the batch listing meant to read this resource's folder failed, so nothing was read. */
+  const checkOne = async (resource: Resource, listingFailed?: unknown): Promise<FreshnessResult> => {
     const rpoMs = resource.rpo ?? defaults.rpo ?? DEFAULT_RPO_MS;
     const graceMs = resource.grace ?? defaults.grace ?? 0;
     try {
+      if (listingFailed !== undefined) throw new Error(`listing its folder on the worker thread failed: ${messageOf(listingFailed)}`);
       const backups = await deps.catalog.list(resource);
       stats.backupsListed += backups.length;
       const inspected: Inspected[] = [];
@@ -79,18 +81,26 @@ export async function sweepFreshness(config: LoadedConfig, deps: SweepDeps, opts
   // Large sweeps read their folders in batches off the main thread, the next batch being
   // read while this one is judged; small sweeps are not worth a worker.
   const concurrency = opts.concurrency ?? defaults.concurrency ?? 32;
-  const prefetch = (chunk: Resource[]) =>
-    deps.catalog.prefetch?.(chunk).catch((err) => deps.logger.warn({ err: messageOf(err) }, 'freshness: batch listing failed; listing one by one'));
+  // A failed batch is not papered over by listing on the main thread (which the batch exists to
+  // spare): each of its resources is unknown, with the reason, and the next sweep tries again.
+  const prefetch = (chunk: Resource[]): Promise<{ failed?: unknown }> =>
+    (deps.catalog.prefetch?.(chunk) ?? Promise.resolve()).then(
+      () => ({}),
+      (err: unknown) => {
+        deps.logger.error({ err: messageOf(err), resources: chunk.length }, 'freshness: batch listing on the worker thread failed; its resources are unknown');
+        return { failed: err ?? new Error('no reason given') };
+      },
+    );
   const results: FreshnessResult[] = [];
   if (selected.length >= PREFETCH_FROM && deps.catalog.prefetch) {
     const chunks = Array.from({ length: Math.ceil(selected.length / PREFETCH_CHUNK) }, (_, i) => selected.slice(i * PREFETCH_CHUNK, (i + 1) * PREFETCH_CHUNK));
     let ahead = prefetch(chunks[0]!);
     for (let i = 0; i < chunks.length; i++) {
-      await ahead;
+      const { failed } = await ahead;
       if (i + 1 < chunks.length) ahead = prefetch(chunks[i + 1]!);
-      results.push(...(await mapLimit(chunks[i]!, concurrency, checkOne)));
+      results.push(...(await mapLimit(chunks[i]!, concurrency, (r) => checkOne(r, failed))));
     }
-  } else results.push(...(await mapLimit(selected, concurrency, checkOne)));
+  } else results.push(...(await mapLimit(selected, concurrency, (r) => checkOne(r))));
   stats.resources = results.length;
   if (!opts.resources && results.every((r) => r.status !== 'unknown')) deps.verdicts.retainOnly(seen);
   await deps.verdicts.save();
