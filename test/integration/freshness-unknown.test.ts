@@ -30,7 +30,7 @@ describe('freshness: unknown, and a manifest that does not parse', () => {
     await writeFile(path.join(dir, 'region', 'blocked'), 'not a folder');
     const fine = await writeDump(dir, 'fine', 'a.sql', { at: hoursAgo(1) });
     const byId = await sweep(dir, ['blocked', 'fine', 'absent']);
-    expect(byId.blocked).toMatchObject({ status: 'unknown', backups: 0, reason: expect.stringMatching(new RegExp(`^could not check: cannot list ${path.join(dir, 'region', 'blocked')}: ${path.join(dir, 'region', 'blocked')} is not a folder`)) });
+    expect(byId.blocked).toMatchObject({ status: 'unknown', backups: 0, reason: `could not check: cannot list ${path.join(dir, 'region', 'blocked')}: ${path.join(dir, 'region', 'blocked')} is not a folder` });
     expect(byId.blocked!.newestUsable).toBeUndefined();
     expect(byId.fine).toMatchObject({ status: 'fresh' });
     expect(byId.absent).toMatchObject({ status: 'missing', reason: 'no backup files found' });

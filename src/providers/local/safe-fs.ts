@@ -69,7 +69,8 @@ export async function checkFolders(root: string, dir: string, opts: { create?: b
     }
     if (!st) return false;
     if (st.isSymbolicLink()) throw linkRefused(at);
-    if (!st.isDirectory()) throw linkRefused(at, 'is not a folder');
+    // Not a link, so not the links message: something else sits where a folder should be.
+    if (!st.isDirectory()) throw new LifeboatError('BACKUP_UNREADABLE', `${at} is not a folder`, { retryable: false });
   }
   return true;
 }
