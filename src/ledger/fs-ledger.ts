@@ -1,23 +1,19 @@
 import { mkdir, open, readdir, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { type Clock, LifeboatError, type Logger } from '../domain/index.js';
+import { LifeboatError } from '../domain/index.js';
 import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
 import type { Ledger, VerifyReport } from './ledger.js';
-import { serialAppends } from './serial-appends.js';
-import { GENESIS_HASH, hashRecord, parseRecordLine, recordLine, recordMessage, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
+import { chainRecords, ledgerFromBackend, type LedgerBackendOptions } from './ledger-backend.js';
+import { GENESIS_HASH, hashRecord, parseRecordLine, recordLine, recordMessage, type LedgerEntry, type LedgerRecord } from './record.js';
 import { makeSeal, parseSeal, type Seal } from './seal.js';
-import { advanceWitness, guardTail, signerFor, type SealingOptions } from './sealing.js';
+import { advanceWitness, guardTail } from './sealing.js';
 import type { LedgerSigner } from './signing.js';
 import { verifySealed } from './verify-sealed.js';
 
 const TAIL_CHUNK = 64 * 1024;
 
-export interface FsLedgerOptions {
+export interface FsLedgerOptions extends LedgerBackendOptions {
   dir: string;
-  clock: Clock;
-  logger: Logger;
-  /** Signing key, public key and witness; without them, the plain hash chain. */
-  sealing?: SealingOptions;
 }
 
 /**
@@ -33,9 +29,7 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
   const lockFile = path.join(opts.dir, 'ledger.lock');
   const tornDir = path.join(opts.dir, 'torn');
 
-  const appendLocked = async (entries: readonly LedgerEntry[]): Promise<LedgerRecord[]> => {
-    if (!entries.length) return [];
-    const signer = signerFor(opts.sealing);
+  const appendLocked = async (entries: readonly LedgerEntry[], signer: LedgerSigner | undefined): Promise<LedgerRecord[]> => {
     await mkdir(opts.dir, { recursive: true });
     return withFileLock(lockFile, async () => {
       const tail = await readTail(file);
@@ -47,14 +41,10 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
       await guardTail(opts.dir, completed ?? last, head, opts.sealing?.witness);
       if (tail.torn) last = await setAsideTorn(tail.torn, tail.tornOffset, last, completed, signer);
       const at = opts.clock.now();
-      const sealed: LedgerRecord[] = [];
-      for (const entry of entries) {
-        last = sealRecord(entry, (last?.seq ?? 0) + 1, at, last?.hash ?? GENESIS_HASH, signer);
-        sealed.push(last);
-      }
+      const sealed = chainRecords(entries, last, at, signer);
       await appendDurably(file, sealed.map(recordLine).join(''));
       // Head, then witness: a crash between them leaves the witness behind, never ahead.
-      const seal = makeSeal(last!, at, signer);
+      const seal = makeSeal(sealed.at(-1)!, at, signer);
       await writeHead(seal);
       await advanceWitness(opts.sealing?.witness, seal, opts.logger);
       return sealed;
@@ -89,29 +79,22 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
     } finally {
       await fh.close();
     }
-    const noted = sealRecord(
-      { type: 'ledger.torn-record-set-aside', subject: 'ledger', data: { bytes: fragment.length, savedAs: path.relative(opts.dir, aside), afterSeq: last?.seq ?? 0 } },
-      (last?.seq ?? 0) + 1,
+    const noted = chainRecords(
+      [{ type: 'ledger.torn-record-set-aside', subject: 'ledger', data: { bytes: fragment.length, savedAs: path.relative(opts.dir, aside), afterSeq: last?.seq ?? 0 } }],
+      last,
       opts.clock.now(),
-      last?.hash ?? GENESIS_HASH,
       signer,
-    );
+    )[0]!;
     await appendDurably(file, recordLine(noted));
     return noted;
   };
 
   const writeHead = (seal: Seal) => writeFileAtomic(headFile, JSON.stringify(seal), { durable: true });
 
-  const serial = serialAppends(appendLocked);
-  return {
-    append: serial.append,
-    appendMany: serial.appendMany,
-    async *records() {
-      for await (const { text } of lines(file)) {
-        const r = parseRecordLine(text);
-        if (r) yield r;
-      }
-    },
+  return ledgerFromBackend({
+    sealing: opts.sealing,
+    appendBatch: appendLocked,
+    lines: () => lines(file),
     async verify(): Promise<VerifyReport> {
       const collected: { position: number; text: string }[] = [];
       let endsTorn = false;
@@ -134,8 +117,7 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
       if (tornFiles.length) notes.push(`${tornFiles.length} torn fragment(s) were set aside in ${tornDir}`);
       return { ...report, notes: [...notes, ...report.notes] };
     },
-    close: serial.drain,
-  };
+  });
 }
 
 async function appendDurably(file: string, text: string): Promise<void> {

@@ -1,20 +1,17 @@
 import type { Redis } from 'ioredis';
-import { LifeboatError, type Clock, type Logger } from '../domain/index.js';
+import { LifeboatError } from '../domain/index.js';
 import type { Ledger, VerifyReport } from './ledger.js';
-import { serialAppends } from './serial-appends.js';
-import { GENESIS_HASH, parseRecordLine, recordLine, sealRecord, type LedgerEntry, type LedgerRecord } from './record.js';
+import { chainRecords, ledgerFromBackend, type LedgerBackendOptions } from './ledger-backend.js';
+import { recordLine, type LedgerEntry, type LedgerRecord } from './record.js';
 import { makeSeal, parseSeal, type Seal } from './seal.js';
-import { advanceWitness, guardTail, signerFor, type SealingOptions } from './sealing.js';
+import { advanceWitness, guardTail } from './sealing.js';
+import type { LedgerSigner } from './signing.js';
 import { verifySealed } from './verify-sealed.js';
 
-export interface RedisLedgerOptions {
+export interface RedisLedgerOptions extends LedgerBackendOptions {
   redis: Redis;
   /** Key prefix, one per deployment: records go to <key>:records, the head to <key>:head. */
   key: string;
-  clock: Clock;
-  logger: Logger;
-  /** Signing key, public key and witness; without them, the plain hash chain. */
-  sealing?: SealingOptions;
 }
 
 const PAGE = 1000;
@@ -34,9 +31,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
 
   const readHead = async (): Promise<Seal | undefined> => parseSeal(await conn.get(headKey));
 
-  const appendNow = async (entries: readonly LedgerEntry[]): Promise<LedgerRecord[]> => {
-    if (!entries.length) return [];
-    const signer = signerFor(opts.sealing);
+  const appendNow = async (entries: readonly LedgerEntry[], signer: LedgerSigner | undefined): Promise<LedgerRecord[]> => {
     for (let attempt = 0; attempt < 100; attempt++) {
       await conn.watch(headKey);
       // Head and length read in one step: a writer between two reads would look like a cut.
@@ -56,16 +51,8 @@ export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
         throw err;
       }
       const at = opts.clock.now();
-      const sealed: LedgerRecord[] = [];
-      let seq = head?.seq ?? 0;
-      let prev = head?.hash ?? GENESIS_HASH;
-      for (const entry of entries) {
-        const r = sealRecord(entry, ++seq, at, prev, signer);
-        sealed.push(r);
-        prev = r.hash;
-      }
-      const last = sealed[sealed.length - 1]!;
-      const seal = makeSeal(last, at, signer);
+      const sealed = chainRecords(entries, head, at, signer);
+      const seal = makeSeal(sealed.at(-1)!, at, signer);
       const result = await conn
         .multi()
         .rpush(listKey, ...sealed.map((r) => recordLine(r).trimEnd()))
@@ -88,26 +75,17 @@ export function createRedisLedger(opts: RedisLedgerOptions): Ledger {
     }
   }
 
-  const serial = serialAppends(appendNow);
-  return {
-    append: serial.append,
-    appendMany: serial.appendMany,
-    async *records() {
-      for await (const { text } of lines()) {
-        const r = parseRecordLine(text);
-        if (r) yield r;
-      }
-    },
+  return ledgerFromBackend({
+    sealing: opts.sealing,
+    appendBatch: appendNow,
+    lines,
     async verify(): Promise<VerifyReport> {
       const collected: { position: number; text: string }[] = [];
       for await (const l of lines()) collected.push(l);
       return verifySealed(collected, await readHead(), opts.sealing, `redis key ${headKey}`);
     },
-    async close() {
-      await serial.drain();
-      await closeRedis(conn);
-    },
-  };
+    close: () => closeRedis(conn),
+  });
 }
 
 /** Quits a connection; one that never connected (lazy) is just dropped, not connected to say goodbye. */
