@@ -89,7 +89,7 @@ describe('teardown: keep-on-failure', () => {
     await drillEstate(dir);
     const estate = await readFile(`${dir}/lifeboat.yaml`, 'utf8');
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(`${dir}/lifeboat.yaml`, estate.replace('  lite: { kind: pglite }\n', '  lite: { kind: pglite }\n  litedisk: { kind: pglite, dataDir: kept/pglite }\n'));
+    await writeFile(`${dir}/lifeboat.yaml`, estate.replace('  lite: {', '  litedisk: { kind: pglite, dataDir: kept/pglite }\n  lite: {'));
     await placeDump(dir, 'db.sql', DUMP.replace(' PRIMARY KEY', ''));
     const onDisk = await ownDrill(dir, 'keepd', keepDrill('litedisk', 5));
     const inMemory = await ownDrill(dir, 'keepm', keepDrill('lite', 5));
@@ -117,5 +117,5 @@ describe('teardown: keep-on-failure', () => {
     expect(swept.removed.map((l) => l.runId)).toEqual([kept.runId]);
     await expect(access(path.join(dir, 'kept/pglite', kept.runId))).rejects.toThrow(/ENOENT/);
     await later.rt.close();
-  }, 120_000);
+  }, 240_000);
 });
