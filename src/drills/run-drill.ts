@@ -201,23 +201,28 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   }
 
   await step('score', async () => {
-    const newestData = completeness?.canaryAt ?? (run.backup ? new Date(run.backup.time) : undefined);
+    // A drill that checks the canary measures its RPO by the canary alone: a missing or empty
+    // canary table fails the RPO target rather than falling back to the backup's own time.
+    const canary = drill.checks?.canary ? completeness?.checks.find((c) => c.kind === 'canary') : undefined;
+    const newestData = drill.checks?.canary ? completeness?.canaryAt : run.backup ? new Date(run.backup.time) : undefined;
     run.score = score({
       rtoTargetMs: targets.rtoMs,
       rtoAchievedMs: (verifiedAt ?? clock.now()).getTime() - started.getTime(),
       rpoTargetMs: targets.rpoMs,
       rpoAchievedMs: newestData ? started.getTime() - newestData.getTime() : undefined,
+      rpoUnmeasured: canary && !canary.passed ? `the drill measures RPO by the canary and ${canary.message}` : undefined,
       completenessTarget: targets.completeness,
       completenessAchieved: restored && completeness ? completeness.ratio : 0,
       restored: restored && !!completeness,
     });
-    return { value: undefined, details: { score: run.score.score, passed: run.score.passed } };
+    return { value: undefined, details: { score: run.score.score, outcome: run.score.outcome, passed: run.score.passed } };
   }).catch(() => undefined);
 
   // Running out of the drill's own time is a result (the restore is too slow), not a fault.
   const timedOut = signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError';
   if (timedOut) failure = new LifeboatError('DRILL_TIMEOUT', `drill timed out after ${formatDuration(drill.timeout ?? DEFAULT_TIMEOUT_MS)}`, { retryable: false });
-  const phase: RunPhase = failure && !(failure instanceof LifeboatError && FAILURE_CODES.has(failure.code)) ? 'error' : run.score?.passed && !failure ? 'passed' : 'failed';
+  // inconclusive: nothing failed, but no completeness check ran, so the drill proves too little to pass.
+  const phase: RunPhase = failure && !(failure instanceof LifeboatError && FAILURE_CODES.has(failure.code)) ? 'error' : !failure && run.score ? run.score.outcome : 'failed';
   const keepMs = typeof drill.teardown === 'object' ? drill.teardown['keep-on-failure'] : undefined;
   await step('teardown', async () => {
     await target?.close().catch(() => undefined);
