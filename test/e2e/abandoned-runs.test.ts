@@ -10,11 +10,12 @@ import { sandboxNames } from '../../src/providers/index.js';
 import { QUEUE_OF } from '../../src/queue/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { sandboxLeftovers } from '../helpers/databases.js';
-import { drillEstate, placeDump } from '../helpers/drill-estate.js';
+import { drillEstate, estatePrefix, placeDump } from '../helpers/drill-estate.js';
+import { ENDLESS_MYSQL_STATEMENT, waitInEndlessRestore } from '../helpers/kill-points.js';
 import { useTmpDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const tmp = useTmpDirs();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const REDIS = 'redis://127.0.0.1:6379';
 const children: ChildProcess[] = [];
 const prefixes: string[] = [];
@@ -36,17 +37,18 @@ afterEach(async () => {
   await redis.quit();
 });
 
-/** Starts the built CLI and SIGKILLs it once its log shows the restore step has begun. */
+/** A shop dump whose restore never ends: the kill lands in the restore step on any machine. */
+const endlessDump = () => `${renderMysqlDump('shop', shopDatabase(1, 2), new Date())}\n${ENDLESS_MYSQL_STATEMENT};\n`;
+
+/** Starts the built CLI and SIGKILLs it once its drill's restore is inside the endless statement. */
 async function killDuringRestore(dir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<void> {
   const child = spawn(process.execPath, [BIN, ...args, '--log-format', 'json'], { cwd: dir, env: { ...process.env, LB_TEST_EMPTY: '', ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let log = '';
   child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-  const closed = new Promise((r) => child.on('close', r));
-  const deadline = Date.now() + 40_000;
-  while (!/"msg":"step restore"/.test(log) && Date.now() < deadline) await sleep(20);
-  expect(log).toMatch(/step restore/);
-  await sleep(100);
+  let exited = false;
+  const closed = new Promise((r) => child.on('close', r)).then(() => (exited = true));
+  await waitInEndlessRestore(dir, () => (exited ? log : undefined));
   child.kill('SIGKILL');
   await closed;
 }
@@ -59,34 +61,32 @@ interface Run {
   steps: { name: string; startedAt: string }[];
 }
 const runsIn = async (dir: string) => Promise.all((await readdir(path.join(dir, 'state/runs'))).map(async (f) => JSON.parse(await readFile(path.join(dir, 'state/runs', f), 'utf8')) as Run));
-/** This run's sandbox database and user still on the server (other tests' sandboxes may come and go meanwhile). */
-const leftoversOf = async (runId: string) => {
-  const mine = sandboxNames('to-maria', runId);
-  return (await sandboxLeftovers('maria')).filter((n) => n === mine.database || n === mine.user);
-};
+/** This estate's sandbox databases and users still on the server. */
+const leftoversIn = (dir: string) => sandboxLeftovers('maria', estatePrefix(dir));
 const ledgerTypes = async (dir: string) => (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
 
 describe('a run killed mid-way does not stay running forever', () => {
   it('embedded: lifeboat sandbox sweep marks it abandoned with when it was last seen, and tears its sandbox down', async () => {
     const dir = await tmp();
     await drillEstate(dir);
-    await placeDump(dir, 'shop.sql.gz', renderMysqlDump('shop', shopDatabase(1, 60), new Date()), { gzip: true });
+    await placeDump(dir, 'shop.sql.gz', endlessDump(), { gzip: true, manifest: false });
     await killDuringRestore(dir, ['drill', 'run', 'to-maria']);
     expect((await runsIn(dir))[0]!.phase).toBe('running');
 
     const swept = await runCli(['sandbox', 'sweep', '--json'], { cwd: dir, env });
     expect(swept.code).toBe(0);
     const out = JSON.parse(swept.stdout) as { abandoned: { runId: string; lastSeenAt: string; lastStep: string }[]; removed: unknown[] };
+    const mine = sandboxNames('to-maria', (await runsIn(dir))[0]!.runId, estatePrefix(dir));
     expect(out.abandoned).toEqual([expect.objectContaining({ lastStep: 'restore', lastSeenAt: expect.any(String) })]);
-    expect(out.removed).toHaveLength(1);
+    expect(out.removed).toEqual([expect.objectContaining({ database: mine.database, user: mine.user })]);
 
     const [run] = await runsIn(dir);
     expect(run!.phase).toBe('abandoned');
     expect(run!.lastSeenAt).toBe(out.abandoned[0]!.lastSeenAt);
     expect(new Date(run!.lastSeenAt!).getTime()).toBeGreaterThanOrEqual(new Date(run!.steps.at(-1)!.startedAt).getTime());
     expect(run!.error).toMatch(/^abandoned: its process \(pid \d+ on .+\) is gone; last seen .+ at step restore$/);
-    expect(await ledgerTypes(dir)).toEqual(expect.arrayContaining(['drill.started', 'drill.abandoned', 'sandbox.swept']));
-    expect(await leftoversOf(run!.runId)).toEqual([]);
+    expect(await ledgerTypes(dir)).toEqual(['drill.started', 'drill.abandoned', 'sandbox.swept']);
+    expect(await leftoversIn(dir)).toEqual([]);
     // Nothing left for the next sweep.
     const again = JSON.parse((await runCli(['sandbox', 'sweep', '--json'], { cwd: dir, env })).stdout) as { abandoned: unknown[]; removed: unknown[] };
     expect(again).toMatchObject({ abandoned: [], removed: [] });
@@ -97,7 +97,7 @@ describe('a run killed mid-way does not stay running forever', () => {
     await drillEstate(dir);
     await mkdir(path.join(dir, 'schedules'), { recursive: true });
     await writeFile(path.join(dir, 'schedules/drill.yaml'), 'job: drill\ndrill: to-maria\ncron: "0 0 1 1 *"\n');
-    await placeDump(dir, 'shop.sql.gz', renderMysqlDump('shop', shopDatabase(1, 60), new Date()), { gzip: true });
+    await placeDump(dir, 'shop.sql.gz', endlessDump(), { gzip: true, manifest: false });
     const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
     prefixes.push(prefix);
     const queue = new Queue('drill', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
@@ -107,17 +107,19 @@ describe('a run killed mid-way does not stay running forever', () => {
     await killDuringRestore(dir, ['worker', '--prefix', prefix, '--stall-timeout', '2s'], { REDIS_URL: REDIS });
     const [before] = await runsIn(dir);
     expect(before).toMatchObject({ phase: 'running' });
-    // The dead worker's job lock runs out after its stall timeout; no other worker exists to requeue the job.
-    await sleep(2500);
+    // The dead worker's job lock runs out after its stall timeout (2 s); no other worker exists to requeue the job.
+    const redisLock = new Redis(REDIS);
+    await waitFor(async () => (await redisLock.exists(`${prefix}:drill:${job.id}:lock`)) === 0, { timeout: 15_000, what: "the dead worker's job lock to expire" }).finally(() => redisLock.quit());
 
     const swept = await runCli(['sandbox', 'sweep', '--redis', REDIS, '--prefix', prefix, '--json'], { cwd: dir, env });
     expect(swept.code).toBe(0);
     const out = JSON.parse(swept.stdout) as { abandoned: { runId: string; error: string }[]; removed: unknown[] };
     expect(out.abandoned).toEqual([expect.objectContaining({ runId: before!.runId, error: expect.stringMatching(new RegExp(`no worker holds its queue job drill:${job.id}`)) })]);
-    expect(out.removed).toHaveLength(1);
+    const mine = sandboxNames('to-maria', before!.runId, estatePrefix(dir));
+    expect(out.removed).toEqual([expect.objectContaining({ database: mine.database, user: mine.user })]);
     const [run] = await runsIn(dir);
     expect(run).toMatchObject({ phase: 'abandoned', lastSeenAt: expect.any(String) });
-    expect(await leftoversOf(run!.runId)).toEqual([]);
+    expect(await leftoversIn(dir)).toEqual([]);
     // The running-drills live state no longer lists it.
     const redis = new Redis(REDIS);
     expect(await redis.hkeys(`${prefix}:state:drills`)).toEqual([]);

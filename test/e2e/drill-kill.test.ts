@@ -5,51 +5,53 @@ import { describe, expect, it } from 'vitest';
 import { renderMysqlDump, shopDatabase } from '../../src/demo/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { sandboxLeftovers } from '../helpers/databases.js';
-import { drillEstate, placeDump } from '../helpers/drill-estate.js';
+import { drillEstate, estatePrefix, placeDump } from '../helpers/drill-estate.js';
+import { ENDLESS_MYSQL_STATEMENT, waitInEndlessRestore } from '../helpers/kill-points.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const sandboxesOnServer = () => sandboxLeftovers('maria');
 
 describe('a drill killed mid-restore', () => {
   it('leaves a lease that lifeboat sandbox sweep tears down: no database or user remains', async () => {
     const dir = await tmp();
     await drillEstate(dir);
-    await placeDump(dir, 'shop.sql.gz', renderMysqlDump('shop', shopDatabase(1, 60), new Date()), { gzip: true });
+    // The dump ends in a statement that never finishes: the kill lands in the restore, whatever this machine's speed.
+    await placeDump(dir, 'shop.sql.gz', `${renderMysqlDump('shop', shopDatabase(1, 2), new Date())}\n${ENDLESS_MYSQL_STATEMENT};\n`, { gzip: true, manifest: false });
     const env = { LB_TEST_EMPTY: '' };
     const child = spawn(process.execPath, [BIN, 'drill', 'run', 'to-maria', '--log-format', 'json'], { cwd: dir, env: { ...process.env, ...env } });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const closed = new Promise((r) => child.on('close', r));
+    let exited = false;
+    const closed = new Promise((r) => child.on('close', r)).then(() => (exited = true));
 
-    // Wait until the restore step has started, then kill without warning.
-    const deadline = Date.now() + 30_000;
-    while (!/"msg":"step restore"/.test(stderr) && Date.now() < deadline) await sleep(20);
-    expect(stderr).toMatch(/step restore/);
-    await sleep(150);
+    // Wait until the restore is inside its last statement, then kill without warning.
+    const leaseDir = path.join(dir, 'state/leases');
+    const lease = await waitInEndlessRestore(dir, () => (exited ? stderr : undefined));
+    expect(exited).toBe(false);
     child.kill('SIGKILL');
     await closed;
 
-    const leases = await readdir(path.join(dir, 'state/leases'));
-    expect(leases).toHaveLength(1);
-    expect((await sandboxesOnServer()).length).toBeGreaterThanOrEqual(2);
+    // Where the kill landed, as the run file recorded it: running, in the restore step, still open.
+    const runFile = (await readdir(path.join(dir, 'state/runs')))[0]!;
+    const readRun = async () => JSON.parse(await readFile(path.join(dir, 'state/runs', runFile), 'utf8')) as { phase: string; steps: { name: string; endedAt?: string }[] };
+    const killed = await readRun();
+    expect(killed.phase).toBe('running');
+    expect(killed.steps.map((s) => [s.name, !!s.endedAt])).toEqual([['locate', true], ['fetch', true], ['provision', true], ['restore', false]]);
+    expect(await readdir(leaseDir)).toHaveLength(1);
+    expect((await sandboxLeftovers('maria', estatePrefix(dir))).sort()).toEqual([lease.database, lease.user].sort());
 
     const swept = await runCli(['sandbox', 'sweep', '--json'], { cwd: dir, env });
     expect(swept.code).toBe(0);
-    expect(JSON.parse(swept.stdout)).toMatchObject({ removed: [{ kind: 'mysql' }], failed: [] });
-    expect(await sandboxesOnServer()).toEqual([]);
-    expect(await readdir(path.join(dir, 'state/leases'))).toEqual([]);
+    expect(JSON.parse(swept.stdout)).toMatchObject({ removed: [{ kind: 'mysql', database: lease.database, user: lease.user }], failed: [], stuck: [] });
+    expect(await sandboxLeftovers('maria', estatePrefix(dir))).toEqual([]);
+    expect(await readdir(leaseDir)).toEqual([]);
 
-    const runFile = (await readdir(path.join(dir, 'state/runs')))[0]!;
-    const run = JSON.parse(await readFile(path.join(dir, 'state/runs', runFile), 'utf8')) as { phase: string; steps: { name: string; endedAt?: string }[] };
     // The sweep closed the run too: abandoned, not running forever; its open step stays as it was.
+    const run = await readRun();
     expect(run.phase).toBe('abandoned');
-    expect(run.steps.at(-1)).toMatchObject({ name: 'restore' });
-    expect(run.steps.at(-1)!.endedAt).toBeUndefined();
-    const ledger = await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8');
-    expect(ledger).toMatch(/"type":"sandbox.swept"/);
+    expect(run.steps).toEqual(killed.steps);
+    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { database?: string } });
+    expect(ledger.filter((l) => l.type === 'sandbox.swept').map((l) => l.data.database)).toEqual([lease.database]);
   });
 });
 

@@ -48,18 +48,24 @@ export async function tempPostgresDb(): Promise<{ name: string; client: pg.Clien
   };
 }
 
-/** Databases and users drills created and did not remove, on the test servers. */
-export async function sandboxLeftovers(server: 'maria' | 'pg'): Promise<string[]> {
+/**
+ * Sandbox databases and users on a test server that carry `prefix` (the namePrefix of the
+ * estate whose drills made them): only this test's, never another run's on the same server.
+ */
+export async function sandboxLeftovers(server: 'maria' | 'pg', prefix: string): Promise<string[]> {
+  if (!/^[a-z][a-z0-9]{0,7}$/.test(prefix)) throw new Error(`sandboxLeftovers: ${JSON.stringify(prefix)} is not a namePrefix`);
+  const db = `lbdrill\\_${prefix}\\_%`;
+  const user = `lbrun\\_${prefix}\\_%`;
   if (server === 'maria') {
     const c = await mysql.createConnection(MARIADB);
-    const [dbs] = await c.query<mysql.RowDataPacket[]>("SELECT schema_name AS n FROM information_schema.schemata WHERE schema_name LIKE 'lbdrill\\_%'");
-    const [users] = await c.query<mysql.RowDataPacket[]>("SELECT user AS n FROM mysql.user WHERE user LIKE 'lbrun\\_%'");
+    const [dbs] = await c.query<mysql.RowDataPacket[]>('SELECT schema_name AS n FROM information_schema.schemata WHERE schema_name LIKE ?', [db]);
+    const [users] = await c.query<mysql.RowDataPacket[]>('SELECT user AS n FROM mysql.user WHERE user LIKE ?', [user]);
     await c.end();
     return [...dbs, ...users].map((r) => String(r.n));
   }
   const c = new pg.Client({ ...POSTGRES, database: 'postgres' });
   await c.connect();
-  const { rows } = await c.query<{ n: string }>("SELECT datname AS n FROM pg_database WHERE datname LIKE 'lbdrill\\_%' UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE 'lbrun\\_%'");
+  const { rows } = await c.query<{ n: string }>('SELECT datname AS n FROM pg_database WHERE datname LIKE $1 UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE $2', [db, user]);
   await c.end();
   return rows.map((r) => r.n);
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,11 +12,19 @@ import { createDatabaseReader, parseDsn } from '../../src/providers/index.js';
 
 export const run = promisify(execFile);
 
-/** An estate with one dump-dir resource `db` and three sandboxes (mysql, postgres, pglite) on this machine's servers. */
+/**
+ * The namePrefix drillEstate gives an estate in `dir`: its sandboxes are lbdrill_<it>_… and
+ * lbrun_<it>_…, so a test checks for leftovers with sandboxLeftovers(server, estatePrefix(dir))
+ * and never sees another test's or another run's sandboxes on the shared servers.
+ */
+export const estatePrefix = (dir: string) => `t${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 7)}`;
+
+/** An estate with one dump-dir resource `db` and three sandboxes (mysql, postgres, pglite) on this machine's servers, named with estatePrefix(dir). */
 export async function drillEstate(dir: string, opts: { drillYaml?: string; sourceYaml?: string; sandboxHost?: string } = {}) {
   await mkdir(path.join(dir, 'region', 'db'), { recursive: true });
   await mkdir(path.join(dir, 'drills'), { recursive: true });
   const host = opts.sandboxHost ?? '127.0.0.1';
+  const prefix = estatePrefix(dir);
   await writeFile(
     path.join(dir, 'lifeboat.yaml'),
     `version: 1
@@ -28,9 +37,9 @@ credentials:
   maria-admin: { kind: database, user: root, password: { env: LB_TEST_EMPTY } }
   pg-admin: { kind: database, user: postgres, password: { env: LB_TEST_EMPTY } }
 sandboxes:
-  maria: { kind: mysql, host: ${host}, port: 3306, credentials: maria-admin }
-  pg: { kind: postgres, host: ${host}, port: 5432, credentials: pg-admin }
-  lite: { kind: pglite }
+  maria: { kind: mysql, host: ${host}, port: 3306, credentials: maria-admin, namePrefix: ${prefix} }
+  pg: { kind: postgres, host: ${host}, port: 5432, credentials: pg-admin, namePrefix: ${prefix} }
+  lite: { kind: pglite, namePrefix: ${prefix} }
 resources:
   - id: db
     kind: dump-dir

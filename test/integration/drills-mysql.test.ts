@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrill } from '../../src/drills/index.js';
 import { sandboxLeftovers, tempMariaDb } from '../helpers/databases.js';
-import { drillEstate, drillRuntime, placeDump, run } from '../helpers/drill-estate.js';
+import { drillEstate, drillRuntime, estatePrefix, placeDump, run } from '../helpers/drill-estate.js';
 import { fillMaria, ROWS } from '../helpers/fixtures.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 
-const leftovers = () => sandboxLeftovers('maria');
+/** This test's sandboxes on the server: named with its estate's own prefix. */
+const leftovers = (dir: string) => sandboxLeftovers('maria', estatePrefix(dir));
 
 describe('drills into a MariaDB sandbox', () => {
   let src: Awaited<ReturnType<typeof tempMariaDb>>;
@@ -45,7 +46,7 @@ describe('drills into a MariaDB sandbox', () => {
     const kinds = result.checks!.map((c) => `${c.kind}:${c.name}`);
     expect(kinds).toEqual(expect.arrayContaining(['row-count:items', 'checksum:items', 'row-count:audit_log', 'schema-object:view recent_items', 'schema-object:routine count_items', 'schema-object:trigger items_audit']));
     expect(result.steps.map((s) => s.name)).toEqual(['locate', 'fetch', 'provision', 'restore', 'verify', 'score', 'teardown']);
-    expect(await leftovers()).toEqual([]);
+    expect(await leftovers(dir)).toEqual([]);
     const ledger = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { phase?: string; phases?: object } });
     expect(ledger.map((r) => r.type)).toEqual(['drill.started', 'drill.finished']);
     expect(ledger[1]!.data.phases).toMatchObject({ locate: expect.any(Number), restore: expect.any(Number), verify: expect.any(Number), cleanup: expect.any(Number) });
@@ -70,7 +71,10 @@ describe('drills into a MariaDB sandbox', () => {
     expect(deleted.error).toBeUndefined();
     expect(deleted.phase).toBe('failed');
     expect(deleted.checks!.find((c) => c.kind === 'row-count' && c.name === 'items')).toMatchObject({ passed: false, expected: ROWS.length, actual: ROWS.length - 1 });
-    expect(deleted.score!.completeness.achieved).toBeLessThan(1);
+    // Row count and checksum of items fail; the other five checks (audit_log, the view, routine and trigger) pass: 5/7 of the weight.
+    expect(deleted.checks!.filter((c) => !c.passed).map((c) => `${c.kind}:${c.name}`).sort()).toEqual(['checksum:items', 'row-count:items']);
+    expect(deleted.checks).toHaveLength(7);
+    expect(deleted.score).toMatchObject({ outcome: 'failed', passed: false, completeness: { achieved: 5 / 7, passed: false }, reasons: ['completeness: 71.4% of check weight passed, target 100.0%'] });
 
     const changed = await tamper(plain.replace("'plain'", "'plane'"));
     expect(changed.phase).toBe('failed');
@@ -81,7 +85,7 @@ describe('drills into a MariaDB sandbox', () => {
     const missing = await tamper(plain.replace(/--\n-- Table structure for table `audit_log`[\s\S]*?(?=--\n-- Table structure for table)/, ''));
     expect(missing.error).toBeUndefined();
     expect(missing.checks!.find((c) => c.name === 'audit_log' && c.kind === 'row-count')).toMatchObject({ passed: false, actual: 'table missing', message: 'table audit_log is missing from the restored copy' });
-    expect(await leftovers()).toEqual([]);
+    expect(await leftovers(dir)).toEqual([]);
   });
 
   it('fails a truncated dump with a clear error and tears the sandbox down', async () => {
@@ -93,9 +97,11 @@ describe('drills into a MariaDB sandbox', () => {
     const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
     const r = await runDrill('to-maria', rt);
     expect(r.phase).toBe('failed');
-    expect(r.score!.score).toBeLessThan(100);
-    expect(r.error ?? r.checks!.filter((c) => !c.passed).map((c) => c.message).join()).toBeTruthy();
-    expect(await leftovers()).toEqual([]);
+    // The restore step fails on the cut statement; nothing is verified, so completeness is 0 and the drill scores 0.
+    expect(r.error).toMatch(/^the dump ends inside a statement \(line \d+\): truncated\?$/);
+    expect(r.steps.map((s) => [s.name, s.ok, s.error])).toEqual([['locate', true, undefined], ['fetch', true, undefined], ['provision', true, undefined], ['restore', false, r.error], ['score', true, undefined], ['teardown', true, undefined]]);
+    expect(r.score).toMatchObject({ outcome: 'failed', passed: false, score: 0, completeness: { achieved: 0, passed: false }, reasons: ['the backup was not restored and verified: no target can be met'] });
+    expect(await leftovers(dir)).toEqual([]);
   });
 
   it('keeps a dump that names other databases inside the sandbox: the other database is untouched', async () => {
@@ -127,9 +133,8 @@ describe('drills into a MariaDB sandbox', () => {
     await drillEstate(dir, { sandboxHost: 'localhost', sourceYaml: `    source: { engine: mysql, host: 127.0.0.1, port: 3306, database: ${src.name} }\n` });
     await placeDump(dir, 'db.sql', Buffer.from(plain, 'latin1'), { manifest: false });
     const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
-    const before = await leftovers();
     await expect(runDrill('to-maria', rt)).rejects.toThrow(/sandbox maria \(localhost:3306\) is the server of production resource db .* refused before writing anything/);
-    expect(await leftovers()).toEqual(before);
+    expect(await leftovers(dir)).toEqual([]);
     expect(await rt.leases.list()).toEqual([]);
   });
 });

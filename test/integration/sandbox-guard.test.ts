@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { canonicalAddress } from '../../src/drills/server-aliases.js';
 import { createDatabaseReader, createMysqlSandbox, createPostgresSandbox, type SandboxProvider } from '../../src/providers/index.js';
 import { runCli } from '../helpers/cli.js';
 import { MARIADB, POSTGRES, sandboxLeftovers, tempMariaDb, uniqueDbName } from '../helpers/databases.js';
-import { drillEstate, drillRuntime, placeDump } from '../helpers/drill-estate.js';
+import { drillEstate, drillRuntime, estatePrefix, placeDump } from '../helpers/drill-estate.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
@@ -28,9 +29,8 @@ describe('the sandbox guard knows the server, not its name', () => {
     await drillEstate(dir, { sandboxHost: `"${alias}"`, sourceYaml: prodYaml('127.0.0.1') });
     await placeDump(dir, 'db.sql', 'CREATE TABLE t (a int);\n', { manifest: false });
     const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
-    const before = await sandboxLeftovers('maria');
     await expect(runDrill('to-maria', rt)).rejects.toThrow(/is the server of production resource db .*: refused before writing anything/);
-    expect(await sandboxLeftovers('maria')).toEqual(before);
+    expect(await sandboxLeftovers('maria', estatePrefix(dir))).toEqual([]);
     expect(await rt.leases.list()).toEqual([]);
     expect(await rt.runs.list()).toEqual([]);
     await rt.close();
@@ -131,7 +131,9 @@ describe('sandbox admin rights', () => {
 
   it("the per-run user holds its own database's rights and nothing global", async () => {
     const sandbox = createMysqlSandbox({ ...MARIADB, password: '' });
-    const lease = { id: 'g1', runId: 'g1', drill: 'd', sandbox: 's', kind: 'mysql' as const, database: 'lbdrill_grants_g1', user: 'lbrun_grantsg1', createdAt: '', owner: { host: 'h', pid: 1 } };
+    // Names of this run only: a fixed name would collide with the same test running elsewhere on the server.
+    const t = randomBytes(3).toString('hex');
+    const lease = { id: t, runId: t, drill: 'd', sandbox: 's', kind: 'mysql' as const, database: `lbdrill_grants_${t}`, user: `lbrun_grants${t}`, createdAt: '', owner: { host: 'h', pid: 1 } };
     await sandbox.create(lease);
     const root = await mysql.createConnection(MARIADB);
     try {
@@ -139,7 +141,7 @@ describe('sandbox admin rights', () => {
       const grants = rows.map((r) => String(Object.values(r)[0]));
       expect(grants[0]).toMatch(/^GRANT USAGE ON \*\.\* TO/);
       // Escaped: _ is a wildcard in a database-level grant, so unescaped it would also cover look-alike names.
-      expect(grants.slice(1).every((g) => g.includes('ON `lbdrill\\_grants\\_g1`.*'))).toBe(true);
+      expect(grants.slice(1).map((g) => / ON (\S+) TO /.exec(g)?.[1])).toEqual([`\`lbdrill\\_grants\\_${t}\`.*`]);
       expect(grants.join('\n')).not.toMatch(/FILE|SUPER|PROCESS|CREATE USER|GRANT OPTION/);
     } finally {
       await root.end();
