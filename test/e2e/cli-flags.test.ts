@@ -39,7 +39,7 @@ describe('validate --json', () => {
 });
 
 describe('schema --kind', () => {
-  it('prints one JSON Schema to stdout, the same as the file schema -o writes, and writes nothing', async () => {
+  it('prints one JSON Schema to stdout, the same as the file schema -o writes, and writes nothing', { timeout: 120_000 }, async () => {
     const dir = await tmp();
     const written = await runCli(['schema', '-o', path.join(dir, 'out')], { cwd: dir });
     expect(written.code).toBe(0);
@@ -154,7 +154,7 @@ describe('manifest --from-db without a file', () => {
 });
 
 describe('copy run --policy and copy verify --sample', () => {
-  it('copies only the named policy; re-hashes only the N copies verified longest ago, in turn', async () => {
+  it('copies only the named policy; re-hashes only the N copies verified longest ago, in turn', { timeout: 150_000 }, async () => {
     const dir = await tmp();
     await writeEstate(
       dir,
