@@ -6,6 +6,7 @@ import { copyStatus, runCopies, verifyCopies } from '../../src/copy/index.js';
 import { fixedClock, silentLogger } from '../../src/domain/index.js';
 import { runDrill } from '../../src/drills/index.js';
 import { createRuntime } from '../../src/main/runtime.js';
+import { writeCopyEstate } from '../helpers/copy-estate.js';
 import { writeDump } from '../helpers/estate.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
@@ -14,23 +15,7 @@ const NOW = new Date('2026-11-22T12:00:00Z');
 const H = 3_600_000;
 
 async function estate(dir: string, extra = '') {
-  await writeFile(
-    path.join(dir, 'lifeboat.yaml'),
-    `version: 1
-ledger: { dir: ledger }
-stateDir: state
-regions:
-  local: { kind: local, path: region }
-  other: { kind: local, path: region2 }
-sandboxes:
-  lite: { kind: pglite }
-resources:
-  - { id: db, kind: dump-dir, region: local, path: db, rpo: 1000d }
-copies:
-  - { name: offsite, resources: [db], to: [other], keep: 2, lag: 26h }
-${extra}`,
-  );
-  const config = await loadConfig(path.join(dir, 'lifeboat.yaml'));
+  const config = await loadConfig(await writeCopyEstate(dir, { keep: 2, lag: '26h', pglite: true, extra }));
   const clock = fixedClock(NOW);
   const rt = await createRuntime(config, { clock, logger: silentLogger, env: process.env });
   return { config, rt, clock };

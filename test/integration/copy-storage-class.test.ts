@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { runCopies, verifyCopies } from '../../src/copy/index.js';
 import { fixedClock, silentLogger } from '../../src/domain/index.js';
 import { createRuntime } from '../../src/main/runtime.js';
+import { writeCopyEstate } from '../helpers/copy-estate.js';
 import { writeDump } from '../helpers/estate.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
@@ -13,21 +14,7 @@ const NOW = new Date('2026-11-22T12:00:00Z');
 const H = 3_600_000;
 
 async function estate(dir: string, policy: string) {
-  await writeFile(
-    path.join(dir, 'lifeboat.yaml'),
-    `version: 1
-ledger: { dir: ledger }
-stateDir: state
-regions:
-  local: { kind: local, path: region }
-  other: { kind: local, path: region2 }
-resources:
-  - { id: db, kind: dump-dir, region: local, path: db, rpo: 1000d }
-copies:
-  - { name: offsite, resources: [db], to: [other], keep: 1, lag: 26h${policy} }
-`,
-  );
-  return createRuntime(await loadConfig(path.join(dir, 'lifeboat.yaml')), { clock: fixedClock(NOW), logger: silentLogger, env: {} });
+  return createRuntime(await loadConfig(await writeCopyEstate(dir, { keep: 1, lag: '26h', policy })), { clock: fixedClock(NOW), logger: silentLogger, env: {} });
 }
 
 const ledgerOf = async (dir: string) =>

@@ -8,6 +8,7 @@ import { runDrill } from '../../src/drills/index.js';
 import { sweepFreshness } from '../../src/freshness/index.js';
 import { JOB_HANDLERS, scrub } from '../../src/jobs/index.js';
 import { createRuntime } from '../../src/main/runtime.js';
+import { writeCopyEstate } from '../helpers/copy-estate.js';
 import { writeDump } from '../helpers/estate.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
@@ -19,23 +20,7 @@ const SQL = '-- PostgreSQL database dump\nCREATE TABLE public.t (a int);\nINSERT
 async function estate(dir: string, extra = '') {
   await mkdir(path.join(dir, 'drills'), { recursive: true });
   await writeFile(path.join(dir, 'drills/lite.yaml'), 'resource: db\nsandbox: lite\n');
-  await writeFile(
-    path.join(dir, 'lifeboat.yaml'),
-    `version: 1
-ledger: { dir: ledger }
-stateDir: state
-regions:
-  local: { kind: local, path: region }
-  other: { kind: local, path: region2 }
-sandboxes:
-  lite: { kind: pglite }
-resources:
-  - { id: db, kind: dump-dir, region: local, path: db, rpo: 1000d }
-copies:
-  - { name: offsite, resources: [db], to: [other], keep: 3, lag: 1000d }
-${extra}`,
-  );
-  const config = await loadConfig(path.join(dir, 'lifeboat.yaml'));
+  const config = await loadConfig(await writeCopyEstate(dir, { keep: 3, lag: '1000d', pglite: true, extra }));
   const rt = await createRuntime(config, { clock: fixedClock(NOW), logger: silentLogger, env: {} });
   return { config, rt };
 }
