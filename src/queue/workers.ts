@@ -65,6 +65,8 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
   const concurrency = opts.concurrency ?? {};
   const lockDuration = opts.lockDurationMs ?? 60_000;
   const redis = new Redis({ ...(connection as object), maxRetriesPerRequest: null });
+  // ioredis reconnects by itself; without a listener it prints each failure to stderr past the logger (and --log-format json).
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'worker state connection problem (reconnecting)'));
   const log = runLog(redis, prefix);
   const live = createLiveState(redis, prefix);
   const me = `${hostname()}:${process.pid}`;
