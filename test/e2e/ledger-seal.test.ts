@@ -238,6 +238,8 @@ describe('commands close what they opened', () => {
       expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
       expect(Date.now() - started).toBeLessThan(20_000);
     }
-    expect(await redis.llen(`${key}:ledger:records`)).toBeGreaterThan(0);
+    // The copy run's one record, in the Redis ledger: copy status writes nothing.
+    const records = (await redis.lrange(`${key}:ledger:records`, 0, -1)).map((r) => JSON.parse(r) as { seq: number; type: string; subject: string; data: { verified?: boolean } });
+    expect(records.map((r) => [r.seq, r.type, r.subject, r.data.verified])).toEqual([[1, 'copy.completed', 'a', true]]);
   }, 90_000);
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { withFileLock } from '../../src/fsutil/index.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { useTmpDirs } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const tmp = useTmpDirs();
 
@@ -48,8 +49,9 @@ describe('file lock', () => {
   it('waits for a live owner, and names it when it gives up', async () => {
     const lock = path.join(await tmp(), 'ledger.lock');
     let release!: () => void;
-    const held = withFileLock(lock, () => new Promise<void>((r) => (release = r)));
-    await new Promise((r) => setTimeout(r, 50));
+    let inside = false;
+    const held = withFileLock(lock, () => new Promise<void>((r) => ((inside = true), (release = r))));
+    await waitFor(() => inside, { timeout: 5_000, what: 'the first holder to take the lock' });
     await expect(withFileLock(lock, async () => undefined, { timeoutMs: 300 })).rejects.toThrow(new RegExp(`held by ${hostname()} ${process.pid} `));
     release();
     await held;

@@ -4,6 +4,7 @@ import { fixedClock, LifeboatError, silentLogger } from '../../src/domain/index.
 import { abandonDeadRuns, lastSeen, startHeartbeat, sweepDeadDrills, sweepLeases, teardownBackoffMs, type DrillRun, type RunStore, type SweptLease } from '../../src/drills/index.js';
 import type { Ledger } from '../../src/ledger/index.js';
 import type { Lease, LeaseStore, SandboxProvider } from '../../src/providers/index.js';
+import { waitFor } from '../helpers/wait.js';
 
 const T0 = new Date('2026-11-22T02:00:00Z');
 const MIN = 60_000;
@@ -194,10 +195,11 @@ describe('heartbeat', () => {
     const r = run('h', { owner: { host: hostname(), pid: process.pid } });
     const beat = startHeartbeat(r, runs, clock, 10);
     clock.advance(MIN);
-    await new Promise((res) => setTimeout(res, 40));
-    expect(runs.all.get('h')!.lastSeenAt).toBe(new Date(T0.getTime() + MIN).toISOString());
+    const seen = new Date(T0.getTime() + MIN).toISOString();
+    await waitFor(() => runs.all.get('h')!.lastSeenAt === seen, { timeout: 5_000, what: `a beat to save lastSeenAt ${seen}` });
     await beat.stop();
     const saves = runs.saves;
+    // Absence is shown by waiting: four beat intervals with no save after stop().
     await new Promise((res) => setTimeout(res, 40));
     expect(runs.saves).toBe(saves);
   });
