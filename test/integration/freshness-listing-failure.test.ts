@@ -13,7 +13,7 @@ const NOW = new Date('2026-11-22T12:00:00Z');
 // Enough resources for the sweep to list their folders in batches on a worker thread.
 const N = 210;
 
-/** N resources, each with one fresh backup; r-000's folder lies under a file, so listing it fails for real (ENOTDIR, even as root). */
+/** N resources, each with one fresh backup; r-000's folder lies under a file, so listing it fails for real (even as root). */
 async function estate() {
   const dir = await tmp();
   const ids = Array.from({ length: N }, (_, i) => `r-${String(i).padStart(3, '0')}`);
@@ -34,7 +34,7 @@ describe('a failed listing in a batched (worker-thread) freshness sweep', () => 
     await rt.close();
     expect(results).toHaveLength(N);
     const bad = results.find((r) => r.resource === 'r-000')!;
-    expect(bad).toMatchObject({ status: 'unknown', reason: `could not check: cannot list ${path.join(dir, 'region/blocker/r-000')}: ENOTDIR`, backups: 0 });
+    expect(bad).toMatchObject({ status: 'unknown', reason: `could not check: cannot list ${path.join(dir, 'region/blocker/r-000')}: ${path.join(dir, 'region/blocker')} is not a folder`, backups: 0 });
     expect(new Set(results.filter((r) => r.resource !== 'r-000').map((r) => r.status))).toEqual(new Set(['fresh']));
   });
 

@@ -104,7 +104,7 @@ describe('log redaction', () => {
       resource: 'db',
       err: { type: 'Error', message: 'Access denied (password [redacted])', code: 'ER_ACCESS_DENIED', password: '[redacted]', cause: { message: 'login [redacted] refused' } },
     });
-    expect(second.err.stack).toMatch(/^Error: Access denied \(password \[redacted\]\)\n {4}at /);
+    expect(second!.err.stack).toMatch(/^Error: Access denied \(password \[redacted\]\)\n {4}at /);
     expect(third).toMatchObject({ msg: 'Access denied (password [redacted])', err: { message: 'Access denied (password [redacted])' } });
     expect(fourth!.msg).toBe('redis://:REDACTED@redis.internal:6379/0 unreachable');
     expect(fifth).toMatchObject({ msg: 'step restore', job: 'j1', token: '[redacted]', who: 'user [redacted]', step: 'restore' });

@@ -26,21 +26,23 @@ const linkOnTheWay = (root, dir) => {
     const st = fs.lstatSync(at, { throwIfNoEntry: false });
     if (!st) return 'ENOENT';
     if (st.isSymbolicLink()) return 'LINK ' + at;
-    if (!st.isDirectory()) return 'ENOTDIR';
+    if (!st.isDirectory()) return 'NOTDIR ' + at;
   }
   return undefined;
 };
 parentPort.on('message', ({ id, dirs, roots }) => {
   const out = dirs.map((dir, i) => {
-    const bad = linkOnTheWay(roots[i], dir);
-    if (bad) return { error: bad };
-    let names;
-    try { names = fs.readdirSync(dir); } catch (err) { return { error: err.code || String(err) }; }
-    const stats = names.map((n) => {
-      const st = fs.lstatSync(path.join(dir, n), { throwIfNoEntry: false });
-      return st ? [st.size, st.mtimeMs, st.isFile() ? 0 : st.isSymbolicLink() ? 1 : 2] : null;
-    });
-    return { names, stats };
+    // One folder's failure (a root that is a file, an entry gone mid-listing) is that folder's answer, never the batch's.
+    try {
+      const bad = linkOnTheWay(roots[i], dir);
+      if (bad) return { error: bad };
+      const names = fs.readdirSync(dir);
+      const stats = names.map((n) => {
+        const st = fs.lstatSync(path.join(dir, n), { throwIfNoEntry: false });
+        return st ? [st.size, st.mtimeMs, st.isFile() ? 0 : st.isSymbolicLink() ? 1 : 2] : null;
+      });
+      return { names, stats };
+    } catch (err) { return { error: err.code || String(err) }; }
   });
   parentPort.postMessage({ id, out });
 });`;

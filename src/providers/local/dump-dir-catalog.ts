@@ -84,6 +84,8 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
       if ('error' in scanned) {
         if (scanned.error === 'ENOENT') return undefined;
         if (scanned.error.startsWith('LINK ')) throw new LifeboatError('REGION_UNREACHABLE', `cannot list ${dir}: ${scanned.error.slice(5)} is a symbolic link: lifeboat never follows links in a region`, { retryable: false });
+        // The same words as a listing on this thread (checkFolders), so a sweep's size does not change the reason.
+        if (scanned.error.startsWith('NOTDIR ')) throw new LifeboatError('REGION_UNREACHABLE', `cannot list ${dir}: ${scanned.error.slice(7)} is not a folder`, { retryable: false });
         throw new LifeboatError('REGION_UNREACHABLE', `cannot list ${dir}: ${scanned.error}`);
       }
       const statOf = new Map<string, FileStat | undefined>();
@@ -96,7 +98,7 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
     try {
       if (!(await checkFolders(root, dir))) return undefined;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      // A region root that is a file (ENOTDIR) is a region that cannot be read, not a missing backup.
       throw new LifeboatError('REGION_UNREACHABLE', `cannot list ${dir}: ${messageOf(err)}`, { cause: err, retryable: false });
     }
     let names: string[];
