@@ -12,7 +12,7 @@ import { EXIT, type CliContext } from './context.js';
  */
 export async function sandboxSweepCommand(ctx: CliContext, opts: { json?: boolean; redis?: string; prefix?: string }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
-  const probe = opts.redis ? createJobProbe(redisConnection(opts.redis), opts.prefix ?? 'lifeboat') : undefined;
+  const probe = opts.redis ? createJobProbe(redisConnection(opts.redis), opts.prefix ?? 'lifeboat', ctx.logger) : undefined;
   const rt = await ctx.openRuntime(config);
   try {
     const r = await sweepDeadDrills({ ...rt, live: probe?.live }, { jobAlive: probe?.alive, force: true });

@@ -31,7 +31,7 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
   const runtime = await ctx.openRuntime(config);
   try {
     // Runs and sandboxes left by drills that died with an earlier process go first.
-    const probe = opts.redis ? createJobProbe(redisConnection(opts.redis), opts.prefix ?? 'lifeboat') : undefined;
+    const probe = opts.redis ? createJobProbe(redisConnection(opts.redis), opts.prefix ?? 'lifeboat', log) : undefined;
     const swept = await sweepDeadDrills({ ...runtime, live: probe?.live }, { jobAlive: probe?.alive }).finally(() => probe?.close());
     if (swept.abandoned.length || swept.removed.length || swept.failed.length || swept.stuck.length) {
       log.warn({ abandoned: swept.abandoned.length, removed: swept.removed.length, failed: swept.failed.length, stuck: swept.stuck.length }, 'swept drills and sandboxes left by earlier processes');
@@ -44,7 +44,7 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
     const { results } = await checkAll(runtime, { signal: ctx.signal });
     // --json: one JSON object per line (a long-running process has no single document to print).
     if (opts.json) ctx.out(JSON.stringify({ freshness: { checkedAt: ctx.clock.now().toISOString(), summary: countByStatus(results), results } }));
-    else ctx.out(`${renderFreshness(results, countByStatus(results))}\n`);
+    else ctx.out(`${renderFreshness(results)}\n`);
 
     // Embedded: node-cron in this process. With --redis: BullMQ schedulers and workers, as `lifeboat scheduler` + `lifeboat worker`.
     const scheduler = opts.redis ? await startQueueMode(runtime, opts.redis, opts.prefix ?? 'lifeboat', log) : startCronScheduler(runtime, log);

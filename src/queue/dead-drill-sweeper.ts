@@ -23,7 +23,7 @@ export function startDeadDrillSweeper(
   opts: { everyMs?: number; holder: string; live?: LiveState },
 ): { sweepNow(): Promise<void>; stop(): Promise<void> } {
   const everyMs = opts.everyMs ?? DEFAULT_SWEEP_EVERY_MS;
-  const probe = createJobProbe(connection, prefix);
+  const probe = createJobProbe(connection, prefix, logger);
   const lockKey = `${prefix}:sweep:lock`;
   let running: Promise<void> = Promise.resolve();
   const sweepOnce = async () => {

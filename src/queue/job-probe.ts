@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { Logger } from '../domain/index.js';
 import { createLiveState, type LiveState } from './live-state.js';
 
 /** Whether a queue job (`<queue>:<job id>`, as drills record it) is held by a live worker. */
@@ -16,8 +17,11 @@ export interface JobProbe {
  * job has no lock has no process running it, whatever state BullMQ still shows the job in
  * (a job stays `active` until some live worker's stalled check moves it).
  */
-export function createJobProbe(connection: ConnectionOptions, prefix: string): JobProbe {
+export function createJobProbe(connection: ConnectionOptions, prefix: string, logger?: Logger): JobProbe {
   const redis = new Redis({ ...(connection as object), maxRetriesPerRequest: 3 });
+  // Without a listener ioredis prints its own lines, which break --log-format json; a probe
+  // call on a broken connection still fails, so the caller hears of it either way.
+  redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'job probe connection problem (reconnecting)'));
   return {
     live: createLiveState(redis, prefix),
     async alive(jobKey) {
