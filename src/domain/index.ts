@@ -5,3 +5,4 @@ export { knownSecrets, MIN_HIDDEN_SECRET_LENGTH, rememberSecret } from './secret
 export { parseLoginUrl, type LoginUrl } from './login-url.js';
 export { mapLimit } from './map-limit.js';
 export { nameTimeParser, wallTimeToUtc } from './name-time.js';
+export { isRetryable } from './retry-policy.js';

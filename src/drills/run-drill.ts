@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { checkCompleteness, type Completeness } from '../checks/index.js';
 import { formatDuration, type Drill, type LoadedConfig, type Resource } from '../config/index.js';
-import { LifeboatError, messageOf } from '../domain/index.js';
+import { LifeboatError, isRetryable, messageOf } from '../domain/index.js';
 import {
   openDumpText,
   sandboxNames,
@@ -245,7 +245,8 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   run.phase = phase;
   run.endedAt = clock.now().toISOString();
   run.error = failure ? messageOf(failure) : undefined;
-  if (phase === 'error') run.retryable = failure instanceof LifeboatError ? failure.retryable : true;
+  // The same rule as every job's: a retryable LifeboatError or a network error may pass; a bug is final.
+  if (phase === 'error') run.retryable = isRetryable(failure);
   run.phases = phaseBreakdown(run);
   await deps.runs.save(run);
   await deps.onRunChange?.(run).catch(() => undefined);

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { formatDuration, type Schedule } from '../config/index.js';
-import { messageOf, type Logger } from '../domain/index.js';
+import { isRetryable, messageOf, type Logger } from '../domain/index.js';
 import { nextFireTime } from '../scheduling/index.js';
 import { JOB_HANDLERS, type Runtime } from '../jobs/index.js';
 import { QUEUE_OF } from './names.js';
@@ -11,7 +11,6 @@ import { createLiveState } from './live-state.js';
 import { startDeadDrillSweeper } from './dead-drill-sweeper.js';
 import { runLog } from './run-log.js';
 import { queueSettings } from './strategies.js';
-import { isRetryable } from './retry-policy.js';
 
 export interface WorkerPool {
   readonly workers: readonly Worker[];

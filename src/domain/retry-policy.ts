@@ -1,10 +1,10 @@
-import { LifeboatError } from '../domain/index.js';
+import { LifeboatError } from './errors.js';
 
 /**
- * System error codes of a network that may come back: worth another attempt even when they
+ * System error codes of a network that may come back (and mysql2's lost connection): worth another attempt even when they
  * reach a job unwrapped (a driver or socket error nobody turned into a LifeboatError).
  */
-const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'EPIPE', 'ENOTCONN', 'ECONNABORTED']);
+const TRANSIENT_SYSTEM_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'EPIPE', 'ENOTCONN', 'ECONNABORTED']);
 
 /**
  * Whether a job's error earns a retry: a LifeboatError marked retryable (unreachable
