@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,34 +6,24 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderMysqlDump, shopDatabase } from '../../src/demo/index.js';
 import { sandboxNames } from '../../src/providers/index.js';
-import { QUEUE_OF } from '../../src/queue/index.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { sandboxLeftovers } from '../helpers/databases.js';
 import { drillEstate, estatePrefix, placeDump } from '../helpers/drill-estate.js';
 import { ENDLESS_MYSQL_STATEMENT, waitInEndlessRestore } from '../helpers/kill-points.js';
+import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
+import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = useTmpDirs();
 const REDIS = 'redis://127.0.0.1:6379';
-const children: ChildProcess[] = [];
+const procs = cliProcesses();
 const prefixes: string[] = [];
 const env = { LB_TEST_EMPTY: '', REDIS_URL: undefined };
 
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  if (!prefixes.length) return;
-  const redis = new Redis(REDIS);
-  for (const p of prefixes.splice(0)) {
-    for (const q of new Set(Object.values(QUEUE_OF))) {
-      const queue = new Queue(q, { connection: { host: '127.0.0.1', port: 6379 }, prefix: p });
-      await queue.obliterate({ force: true });
-      await queue.close();
-    }
-    const keys = await redis.keys(`${p}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
-  await redis.quit();
+  procs.killAll();
+  await removeQueuePrefixes(prefixes.splice(0));
 });
 
 /** A shop dump whose restore never ends: the kill lands in the restore step on any machine. */
@@ -42,15 +31,10 @@ const endlessDump = () => `${renderMysqlDump('shop', shopDatabase(1, 2), new Dat
 
 /** Starts the built CLI and SIGKILLs it once its drill's restore is inside the endless statement. */
 async function killDuringRestore(dir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<void> {
-  const child = spawn(process.execPath, [BIN, ...args, '--log-format', 'json'], { cwd: dir, env: { ...process.env, LB_TEST_EMPTY: '', ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  let log = '';
-  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-  let exited = false;
-  const closed = new Promise((r) => child.on('close', r)).then(() => (exited = true));
-  await waitInEndlessRestore(dir, () => (exited ? log : undefined));
-  child.kill('SIGKILL');
-  await closed;
+  const p = procs.launch([...args, '--log-format', 'json'], { cwd: dir, env: { LB_TEST_EMPTY: '', ...extraEnv } });
+  await waitInEndlessRestore(dir, () => (p.gone() ? p.stderr() : undefined));
+  p.child.kill('SIGKILL');
+  await p.exited;
 }
 
 interface Run {

@@ -1,14 +1,16 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = useTmpDirs();
+const procs = cliProcesses();
+afterEach(() => procs.killAll());
 const sha = async (file: string) => {
   const h = createHash('sha256');
   for await (const c of createReadStream(file)) h.update(c as Buffer);
@@ -35,18 +37,16 @@ describe('a copy killed mid-file', () => {
 
     const partial = path.join(dir, 'rb/db/.big.sql.lifeboat-partial');
     const final = path.join(dir, 'rb/db/big.sql');
-    const child = spawn(process.execPath, [BIN, 'copy', 'run'], { cwd: dir, stdio: 'ignore' });
-    let exited = false;
-    const closed = new Promise((r) => child.on('close', r)).then(() => (exited = true));
+    const copy = procs.launch(['copy', 'run'], { cwd: dir });
     // Kill once more than 20 MB of the 256 MB are in the partial file: mid-file, whatever this machine's speed.
     const partialBytes = await waitFor(async () => {
-      if (exited) throw new Error('copy exited before the kill');
+      if (copy.gone()) throw new Error(`copy exited before the kill: ${copy.stderr()}`);
       const size = await stat(partial).then((s) => s.size, () => 0);
       return size > 20 << 20 ? size : undefined;
     }, { timeout: 30_000, what: 'the copy to write 20 MB of its partial file', every: 5 });
-    expect(exited).toBe(false);
-    child.kill('SIGKILL');
-    await closed;
+    expect(copy.gone()).toBe(false);
+    copy.child.kill('SIGKILL');
+    await copy.exited;
     // Where the kill landed: mid-file, nothing under the final name, the partial at least what was seen and short of the whole.
     await expect(stat(final)).rejects.toThrow(/ENOENT/);
     const leftover = (await stat(partial)).size;

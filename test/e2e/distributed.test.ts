@@ -6,30 +6,24 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QUEUE_OF } from '../../src/queue/index.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
+import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = useTmpDirs();
 const REDIS = 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const procs = cliProcesses();
+/** What a test watches or ends itself: its lifeboat processes and redis-servers. */
 const children: ChildProcess[] = [];
 const prefixes: string[] = [];
 
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  const redis = new Redis(REDIS);
-  for (const p of prefixes.splice(0)) {
-    for (const q of new Set(Object.values(QUEUE_OF))) {
-      const queue = new Queue(q, { connection: { host: '127.0.0.1', port: 6379 }, prefix: p });
-      await queue.obliterate({ force: true });
-      await queue.close();
-    }
-    const keys = await redis.keys(`${p}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
-  await redis.quit();
+  procs.killAll();
+  await removeQueuePrefixes(prefixes.splice(0));
 });
 
 /** Polls a job until it completes or fails (or the time is up); returns its last state. */
@@ -53,8 +47,7 @@ async function estate(dir: string, cron: string) {
 }
 
 function launch(dir: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args, '--log-format', 'json'], { cwd: dir, env: { ...process.env, REDIS_URL: REDIS }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.resume();
+  const { child } = procs.launch([...args, '--log-format', 'json'], { cwd: dir, env: { REDIS_URL: REDIS } });
   children.push(child);
   return child;
 }
@@ -139,11 +132,8 @@ describe('a drill on the queue whose worker is killed', () => {
     prefixes.push(prefix);
     const env = { LB_TEST_EMPTY: '' };
     const startWorker = () => {
-      const child = spawn(process.execPath, [BIN, 'worker', '--prefix', prefix, '--stall-timeout', '4s', '--log-format', 'json'], { cwd: dir, env: { ...process.env, ...env, REDIS_URL: REDIS }, stdio: ['ignore', 'ignore', 'pipe'] });
-      children.push(child);
-      let log = '';
-      child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-      return { child, log: () => log };
+      const w = procs.launch(['worker', '--prefix', prefix, '--stall-timeout', '4s', '--log-format', 'json'], { cwd: dir, env: { ...env, REDIS_URL: REDIS } });
+      return { child: w.child, log: w.stderr };
     };
     const queue = new Queue('drill', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
     const job = await queue.add('drill', { schedule: 'drill' }, { attempts: 3, backoff: { type: 'fixed', delay: 500 } });
@@ -198,9 +188,7 @@ describe('Redis restarting mid-run', () => {
     const dir = await tmp();
     await estate(dir, '* * * * * *');
     const launchOn = (args: string[]) => {
-      const child = spawn(process.execPath, [BIN, ...args, '--log-format', 'json'], { cwd: dir, env: { ...process.env, REDIS_URL: url }, stdio: ['ignore', 'ignore', 'pipe'] });
-      child.stderr!.resume();
-      children.push(child);
+      const { child } = procs.launch([...args, '--log-format', 'json'], { cwd: dir, env: { REDIS_URL: url } });
       return child;
     };
     const scheduler = launchOn(['scheduler']);
@@ -246,8 +234,7 @@ describe('retries', () => {
     await placeDump(dir, 'x.sql', '-- MySQL dump\nCREATE TABLE t (a int);\n', { manifest: false });
     const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
     prefixes.push(prefix);
-    const child = spawn(process.execPath, [BIN, 'worker', '--prefix', prefix], { cwd: dir, env: { ...process.env, LB_TEST_EMPTY: '', REDIS_URL: REDIS }, stdio: 'ignore' });
-    children.push(child);
+    const { child } = procs.launch(['worker', '--prefix', prefix], { cwd: dir, env: { LB_TEST_EMPTY: '', REDIS_URL: REDIS } });
     const queue = new Queue('drill', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
     const job = await queue.add('drill', { schedule: 'drill' }, { attempts: 3, backoff: { type: 'custom' } });
     const state = await settle(queue, job.id!, 30_000);

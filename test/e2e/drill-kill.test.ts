@@ -1,15 +1,17 @@
-import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { renderMysqlDump, shopDatabase } from '../../src/demo/index.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { sandboxLeftovers } from '../helpers/databases.js';
 import { drillEstate, estatePrefix, placeDump } from '../helpers/drill-estate.js';
 import { ENDLESS_MYSQL_STATEMENT, waitInEndlessRestore } from '../helpers/kill-points.js';
+import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
+const procs = cliProcesses();
+afterEach(() => procs.killAll());
 
 describe('a drill killed mid-restore', () => {
   it('leaves a lease that lifeboat sandbox sweep tears down: no database or user remains', async () => {
@@ -18,18 +20,14 @@ describe('a drill killed mid-restore', () => {
     // The dump ends in a statement that never finishes: the kill lands in the restore, whatever this machine's speed.
     await placeDump(dir, 'shop.sql.gz', `${renderMysqlDump('shop', shopDatabase(1, 2), new Date())}\n${ENDLESS_MYSQL_STATEMENT};\n`, { gzip: true, manifest: false });
     const env = { LB_TEST_EMPTY: '' };
-    const child = spawn(process.execPath, [BIN, 'drill', 'run', 'to-maria', '--log-format', 'json'], { cwd: dir, env: { ...process.env, ...env } });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    let exited = false;
-    const closed = new Promise((r) => child.on('close', r)).then(() => (exited = true));
+    const drill = procs.launch(['drill', 'run', 'to-maria', '--log-format', 'json'], { cwd: dir, env });
 
     // Wait until the restore is inside its last statement, then kill without warning.
     const leaseDir = path.join(dir, 'state/leases');
-    const lease = await waitInEndlessRestore(dir, () => (exited ? stderr : undefined));
-    expect(exited).toBe(false);
-    child.kill('SIGKILL');
-    await closed;
+    const lease = await waitInEndlessRestore(dir, () => (drill.gone() ? drill.stderr() : undefined));
+    expect(drill.gone()).toBe(false);
+    drill.child.kill('SIGKILL');
+    await drill.exited;
 
     // Where the kill landed, as the run file recorded it: running, in the restore step, still open.
     const runFile = (await readdir(path.join(dir, 'state/runs')))[0]!;
