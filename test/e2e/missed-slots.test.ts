@@ -1,35 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QUEUE_OF, schedulerId } from '../../src/queue/index.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { schedulerId } from '../../src/queue/index.js';
+import { runCli } from '../helpers/cli.js';
 import { writeDump } from '../helpers/estate.js';
+import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
+import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 const REDIS = 'redis://127.0.0.1:6379';
 const connection = { host: '127.0.0.1', port: 6379 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const children: ChildProcess[] = [];
+const procs = cliProcesses();
 const prefixes: string[] = [];
 
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  const redis = new Redis(REDIS);
-  for (const p of prefixes.splice(0)) {
-    for (const q of new Set(Object.values(QUEUE_OF))) {
-      const queue = new Queue(q, { connection, prefix: p });
-      await queue.obliterate({ force: true });
-      await queue.close();
-    }
-    const keys = await redis.keys(`${p}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
-  await redis.quit();
+  procs.killAll();
+  await removeQueuePrefixes(prefixes.splice(0));
 });
 
 async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 40_000): Promise<T> {
@@ -43,10 +34,7 @@ async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boo
 }
 
 function launch(dir: string, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args, '--log-format', 'json'], { cwd: dir, env: { ...process.env, REDIS_URL: REDIS }, stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  child.stderr!.resume();
-  return { child, exited: new Promise<number | null>((r) => child.on('close', r)) };
+  return procs.launch([...args, '--log-format', 'json'], { cwd: dir, env: { REDIS_URL: REDIS } });
 }
 
 interface Run { schedule: string; jobId: string; ok: boolean; summary: string; at: string }

@@ -1,34 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QUEUE_OF, queueSettings, schedulerId } from '../../src/queue/index.js';
-import { BIN } from '../helpers/cli.js';
+import { queueSettings, schedulerId } from '../../src/queue/index.js';
+import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
+import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 const REDIS = 'redis://127.0.0.1:6379';
 const connection = { host: '127.0.0.1', port: 6379 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const children: ChildProcess[] = [];
+const procs = cliProcesses();
 const prefixes: string[] = [];
 
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  const redis = new Redis(REDIS);
-  for (const p of prefixes.splice(0)) {
-    for (const q of new Set(Object.values(QUEUE_OF))) {
-      const queue = new Queue(q, { connection, prefix: p });
-      await queue.obliterate({ force: true });
-      await queue.close();
-    }
-    const keys = await redis.keys(`${p}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
-  await redis.quit();
+  procs.killAll();
+  await removeQueuePrefixes(prefixes.splice(0));
 });
 
 async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -51,14 +40,9 @@ describe('lifeboat scheduler follows schedules/ as it is edited', () => {
     const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
     prefixes.push(prefix);
 
-    const child = spawn(process.execPath, [BIN, 'scheduler', '--prefix', prefix, '--log-format', 'json'], { cwd: dir, env: { ...process.env, REDIS_URL: REDIS }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let stderr = '';
-    let stdout = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-    const logs = () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; err?: string });
-    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const scheduler = procs.launch(['scheduler', '--prefix', prefix, '--log-format', 'json'], { cwd: dir, env: { REDIS_URL: REDIS }, stdout: true });
+    const { child, exited } = scheduler;
+    const logs = () => scheduler.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; err?: string });
     // Well inside the scheduler's once-a-minute resync: what follows is the folder watch at work.
     const startedAt = Date.now();
 
@@ -101,6 +85,6 @@ describe('lifeboat scheduler follows schedules/ as it is edited', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     // A scheduler prints nothing but logs.
-    expect(stdout).toBe('');
+    expect(scheduler.stdout()).toBe('');
   }, 90_000);
 });

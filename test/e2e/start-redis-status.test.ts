@@ -1,13 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QUEUE_OF, schedulerId } from '../../src/queue/index.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { schedulerId } from '../../src/queue/index.js';
+import { runCli } from '../helpers/cli.js';
 import { writeDump } from '../helpers/estate.js';
+import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
+import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
@@ -15,22 +16,12 @@ const REDIS = 'redis://127.0.0.1:6379';
 const connection = { host: '127.0.0.1', port: 6379 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
-const children: ChildProcess[] = [];
+const procs = cliProcesses();
 const prefixes: string[] = [];
 
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  const redis = new Redis(REDIS);
-  for (const p of prefixes.splice(0)) {
-    for (const q of new Set(Object.values(QUEUE_OF))) {
-      const queue = new Queue(q, { connection, prefix: p });
-      await queue.obliterate({ force: true });
-      await queue.close();
-    }
-    const keys = await redis.keys(`${p}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
-  await redis.quit();
+  procs.killAll();
+  await removeQueuePrefixes(prefixes.splice(0));
 });
 
 async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 40_000): Promise<T> {
@@ -56,15 +47,7 @@ async function estate() {
 }
 
 function startRedis(dir: string, prefix: string) {
-  const child = spawn(process.execPath, [BIN, 'start', '--redis', REDIS, '--prefix', prefix, '--log-format', 'json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', REDIS_URL: undefined }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((r) => child.on('close', r));
-  const msgs = () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { msg: string }).msg);
-  return { child, exited, msgs, stdout: () => stdout };
+  return procs.launch(['start', '--redis', REDIS, '--prefix', prefix, '--log-format', 'json'], { cwd: dir, env: { NO_COLOR: '1', REDIS_URL: undefined }, stdout: true });
 }
 
 describe('lifeboat start --redis', () => {

@@ -1,34 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QUEUE_OF, RETRY_OPTIONS } from '../../src/queue/index.js';
-import { BIN } from '../helpers/cli.js';
+import { RETRY_OPTIONS } from '../../src/queue/index.js';
+import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
+import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 const REDIS = 'redis://127.0.0.1:6379';
 const connection = { host: '127.0.0.1', port: 6379 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const children: ChildProcess[] = [];
+const procs = cliProcesses();
 const prefixes: string[] = [];
 
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  const redis = new Redis(REDIS);
-  for (const p of prefixes.splice(0)) {
-    for (const q of new Set(Object.values(QUEUE_OF))) {
-      const queue = new Queue(q, { connection, prefix: p });
-      await queue.obliterate({ force: true });
-      await queue.close();
-    }
-    const keys = await redis.keys(`${p}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
-  await redis.quit();
+  procs.killAll();
+  await removeQueuePrefixes(prefixes.splice(0));
 });
 
 async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
@@ -63,13 +52,8 @@ const setRate = (dir: string, rate: string) => writeFile(path.join(dir, 'schedul
 const addJob = (queue: Queue) => queue.add('scrub', { schedule: 'slow' }, { ...RETRY_OPTIONS, jobId: `t-${randomBytes(4).toString('hex')}` });
 
 function worker(dir: string, prefix: string, args: string[] = []) {
-  const child = spawn(process.execPath, [BIN, 'worker', '--prefix', prefix, '--log-format', 'json', ...args], { cwd: dir, env: { ...process.env, REDIS_URL: REDIS }, stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<{ code: number | null; at: number }>((r) => child.on('close', (code) => r({ code, at: Date.now() })));
-  const msgs = () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { msg: string }).msg);
-  return { child, exited, msgs, stderr: () => stderr };
+  const w = procs.launch(['worker', '--prefix', prefix, '--log-format', 'json', ...args], { cwd: dir, env: { REDIS_URL: REDIS } });
+  return { ...w, exited: w.exited.then((code) => ({ code, at: w.exitedAt()! })) };
 }
 
 const ledgerTypes = async (dir: string) =>
