@@ -7,11 +7,11 @@ import { queueSettings, schedulerId } from '../../src/queue/index.js';
 import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
 import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const tmp = useTmpDirs();
 const REDIS = 'redis://127.0.0.1:6379';
 const connection = { host: '127.0.0.1', port: 6379 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const procs = cliProcesses();
 const prefixes: string[] = [];
 
@@ -20,15 +20,7 @@ afterEach(async () => {
   await removeQueuePrefixes(prefixes.splice(0));
 });
 
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await sleep(100);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000) => waitUntil(what, probe, ok, { timeout: timeoutMs, every: 100 });
 
 describe('lifeboat scheduler follows schedules/ as it is edited', () => {
   it('applies adds, changes and removals at once; a broken edit keeps the last good schedules and says why', async () => {

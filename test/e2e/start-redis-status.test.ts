@@ -10,11 +10,11 @@ import { writeDump } from '../helpers/estate.js';
 import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
 import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const tmp = useTmpDirs();
 const REDIS = 'redis://127.0.0.1:6379';
 const connection = { host: '127.0.0.1', port: 6379 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 const procs = cliProcesses();
 const prefixes: string[] = [];
@@ -24,15 +24,7 @@ afterEach(async () => {
   await removeQueuePrefixes(prefixes.splice(0));
 });
 
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await sleep(200);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 40_000) => waitUntil(what, probe, ok, { timeout: timeoutMs, every: 200 });
 
 /** One resource `db` with a fresh dump, swept every 2 s by a freshness schedule; its own BullMQ prefix. */
 async function estate() {

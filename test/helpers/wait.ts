@@ -21,3 +21,17 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: { timeout: numb
     await new Promise((r) => setTimeout(r, opts.every ?? 20));
   }
 }
+
+/**
+ * Polls `probe` every `every` ms until `ok` accepts its value, and returns that value; fails
+ * after `timeout` ms naming `what` and the last value. A probe that throws fails at once.
+ */
+export async function waitUntil<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, opts: { timeout: number; every: number }): Promise<T> {
+  const deadline = Date.now() + opts.timeout;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, opts.every));
+  }
+}
