@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { writeDump, writeEstate } from '../helpers/estate.js';
+import { copyExampleEstate } from '../helpers/example-estate.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
@@ -12,11 +13,7 @@ const res = (id: string) => `  - id: ${id}\n    kind: dump-dir\n    region: loca
 
 /** A copy of the repo's example estate in a temp folder, as a newcomer's clone would have it. */
 async function exampleCopy(): Promise<string> {
-  const dir = await tmp();
-  await cp(path.join(REPO_ROOT, 'lifeboat.yaml'), path.join(dir, 'lifeboat.yaml'));
-  await cp(path.join(REPO_ROOT, 'schedules'), path.join(dir, 'schedules'), { recursive: true });
-  await cp(path.join(REPO_ROOT, 'drills'), path.join(dir, 'drills'), { recursive: true });
-  return dir;
+  return copyExampleEstate(await tmp());
 }
 
 describe('lifeboat CLI', () => {

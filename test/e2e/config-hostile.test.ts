@@ -2,18 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { cp, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { copyExampleEstate } from '../helpers/example-estate.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 
 /** A copy of the repo's example estate in a temp folder. */
 async function exampleCopy(): Promise<string> {
-  const dir = await tmp();
-  await cp(path.join(REPO_ROOT, 'lifeboat.yaml'), path.join(dir, 'lifeboat.yaml'));
-  await cp(path.join(REPO_ROOT, 'schedules'), path.join(dir, 'schedules'), { recursive: true });
-  await cp(path.join(REPO_ROOT, 'drills'), path.join(dir, 'drills'), { recursive: true });
-  return dir;
+  return copyExampleEstate(await tmp());
 }
 
 async function edit(file: string, from: string | RegExp, to: string): Promise<void> {

@@ -1,32 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, open, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, limitsFor, loadConfig, resolveSecret, type ConfigIssue } from '../../src/config/index.js';
+import { SHOP_ESTATE as ESTATE, writeTree } from '../helpers/config-tree.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 
-const ESTATE = `version: 1
-regions:
-  bj: { kind: local, path: r }
-sandboxes:
-  pg: { kind: pglite }
-resources:
-  - id: shop
-    kind: dump-dir
-    region: bj
-    path: shop
-`;
 const DRILL = 'resource: shop\nsandbox: pg\n';
 
 async function tree(files: Record<string, string>): Promise<{ dir: string; estate: string }> {
   const dir = await tmp();
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), text);
-  }
-  return { dir, estate: path.join(dir, 'lifeboat.yaml') };
+  return { dir, estate: await writeTree(dir, files) };
 }
 
 async function issuesOf(estate: string, limits?: Parameters<typeof loadConfig>[1]): Promise<readonly ConfigIssue[]> {

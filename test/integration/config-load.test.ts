@@ -1,32 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { REPO_ROOT } from '../helpers/cli.js';
+import { SHOP_ESTATE as ESTATE, writeTree } from '../helpers/config-tree.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 
 const tmp = useTmpDirs();
 
 async function tree(files: Record<string, string>): Promise<string> {
-  const dir = await tmp();
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), text);
-  }
-  return path.join(dir, 'lifeboat.yaml');
+  return writeTree(await tmp(), files);
 }
 
-const ESTATE = `version: 1
-regions:
-  bj: { kind: local, path: r }
-sandboxes:
-  pg: { kind: pglite }
-resources:
-  - id: shop
-    kind: dump-dir
-    region: bj
-    path: shop
-`;
 
 describe('loading the config tree', () => {
   it('loads the example estate shipped in the repo', async () => {
