@@ -2,23 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queueSettings, schedulerId } from '../../src/queue/index.js';
-import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
-import { cliProcesses } from '../helpers/spawn.js';
+import { REDIS_CONNECTION, REDIS_URL, useQueueProcesses } from '../helpers/queue-prefixes.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const tmp = useTmpDirs();
-const REDIS = 'redis://127.0.0.1:6379';
-const connection = { host: '127.0.0.1', port: 6379 };
-const procs = cliProcesses();
-const prefixes: string[] = [];
-
-afterEach(async () => {
-  procs.killAll();
-  await removeQueuePrefixes(prefixes.splice(0));
-});
+const REDIS = REDIS_URL;
+const connection = REDIS_CONNECTION;
+const { procs, prefixes } = useQueueProcesses();
 
 const until = <T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000) => waitUntil(what, probe, ok, { timeout: timeoutMs, every: 100 });
 
