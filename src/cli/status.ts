@@ -3,7 +3,7 @@ import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { createRunStore } from '../drills/index.js';
 import { LifeboatError } from '../domain/index.js';
 import { deploymentStatus, redisConnection } from '../queue/index.js';
-import { cadenceStates, type CadenceState } from '../scheduling/index.js';
+import { cadenceStates, nextFireTime, type CadenceState } from '../scheduling/index.js';
 import { EXIT, type CliContext } from './context.js';
 import { renderTable } from './output.js';
 
@@ -19,7 +19,7 @@ async function estateIfAny(configPath: string): Promise<LoadedConfig | undefined
 
 /** lifeboat status: the distributed deployment at a glance; exit 1 when no worker is alive, a resource is not fresh or a drill is overdue. */
 export async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: string; json?: boolean }): Promise<number> {
-  if (!opts.redis) throw new LifeboatError('USAGE', 'lifeboat status reads a distributed deployment: set REDIS_URL or pass --redis');
+  if (!opts.redis) return embeddedStatus(ctx, opts);
   const s = await deploymentStatus(redisConnection(opts.redis), opts.prefix);
   const config = await estateIfAny(ctx.configPath);
   const drills: CadenceState[] = config ? await cadenceStates(config.drills.values(), createRunStore(path.join(config.stateDir, 'runs')), ctx.clock.now()) : [];
@@ -36,10 +36,48 @@ export async function statusCommand(ctx: CliContext, opts: { redis?: string; pre
     ctx.out(s.runningDrills.length ? renderTable(['RUNNING DRILL', 'RUN', 'STEP', 'SINCE', 'ON'], s.runningDrills.map((d) => [d.drill, d.runId, d.step, d.startedAt, `${d.owner.host}:${d.owner.pid}`])) : 'no drill running');
     if (drills.length) {
       ctx.out('');
-      ctx.out(renderTable(['DRILL', 'CADENCE', 'DUE SINCE', 'LAST PASSED', 'LAST RUN', 'STATE'], drills.map((d) => [d.drill, d.cadence, d.dueSince ?? '-', d.lastPassed ?? 'never', d.lastRun ? `${d.lastRun.startedAt} ${d.lastRun.phase}${d.lastRun.score === null ? '' : ` ${d.lastRun.score}/100`}` : '-', d.overdue ? 'OVERDUE' : 'ok'])));
+      ctx.out(renderCadences(drills));
     }
     ctx.out(`${Object.keys(s.freshness).length} resources and copies known: ${notFresh.length} not fresh${notFresh.map(([k, v]) => `\n! ${k} is ${v.status}: ${v.reason}`).join('')}`);
-    for (const d of overdue) ctx.out(`! drill ${d.drill} is overdue: no passed run since ${d.dueSince} (${d.cadence}); last passed ${d.lastPassed ?? 'never'}`);
+    for (const line of overdueLines(overdue)) ctx.out(line);
   }
   return workersAlive > 0 && notFresh.length === 0 && overdue.length === 0 ? EXIT.ok : EXIT.targetFailed;
+}
+
+const renderCadences = (drills: CadenceState[]) =>
+  renderTable(['DRILL', 'CADENCE', 'DUE SINCE', 'LAST PASSED', 'LAST RUN', 'STATE'], drills.map((d) => [d.drill, d.cadence, d.dueSince ?? '-', d.lastPassed ?? 'never', d.lastRun ? `${d.lastRun.startedAt} ${d.lastRun.phase}${d.lastRun.score === null ? '' : ` ${d.lastRun.score}/100`}` : '-', d.overdue ? 'OVERDUE' : 'ok']));
+
+const overdueLines = (overdue: CadenceState[]) => overdue.map((d) => `! drill ${d.drill} is overdue: no passed run since ${d.dueSince} (${d.cadence}); last passed ${d.lastPassed ?? 'never'}`);
+
+/**
+ * Without Redis: the embedded deployment (`lifeboat start`) as this estate's files show it:
+ * each schedule's next slot, the drills running now and each drill against its cadence.
+ * Freshness is `lifeboat check`'s job (it reads every folder); status reads only state.
+ * Exit 1 when a drill is overdue.
+ */
+async function embeddedStatus(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+  const config = await loadConfig(ctx.configPath);
+  const now = ctx.clock.now();
+  const runs = createRunStore(path.join(config.stateDir, 'runs'));
+  const schedules = [...config.schedules.values()].map((x) => {
+    const next = nextFireTime(x.cron, x.timezone ?? 'UTC', now.getTime());
+    return { name: x.name, job: x.job, cron: x.cron, timezone: x.timezone ?? 'UTC', next: next === undefined ? null : new Date(next).toISOString() };
+  });
+  const runningDrills = (await runs.list()).filter((r) => r.phase === 'running').map((r) => ({ drill: r.drill, runId: r.runId, step: r.steps.at(-1)?.name ?? null, startedAt: r.startedAt, owner: r.owner ?? null }));
+  const drills = await cadenceStates(config.drills.values(), runs, now);
+  const overdue = drills.filter((d) => d.overdue);
+  if (opts.json) ctx.out(JSON.stringify({ mode: 'embedded', schedules, runningDrills, drills }, null, 2));
+  else {
+    ctx.out('embedded deployment (no --redis): state from this estate\'s stateDir; freshness: lifeboat check');
+    ctx.out('');
+    ctx.out(renderTable(['SCHEDULE', 'JOB', 'CRON', 'NEXT RUN'], schedules.map((x) => [x.name, x.job, `${x.cron} ${x.timezone}`, x.next ?? '-'])));
+    ctx.out('');
+    ctx.out(runningDrills.length ? renderTable(['RUNNING DRILL', 'RUN', 'STEP', 'SINCE', 'ON'], runningDrills.map((d) => [d.drill, d.runId, d.step ?? '-', d.startedAt, d.owner ? `${d.owner.host}:${d.owner.pid}` : '-'])) : 'no drill running');
+    if (drills.length) {
+      ctx.out('');
+      ctx.out(renderCadences(drills));
+    }
+    for (const line of overdueLines(overdue)) ctx.out(line);
+  }
+  return overdue.length ? EXIT.targetFailed : EXIT.ok;
 }
