@@ -15,8 +15,7 @@ export async function checkCommand(ctx: CliContext, opts: { json?: boolean; reso
   const rt = await ctx.openRuntime(config);
   try {
     const { results, stats } = await checkAll(rt, { resources: opts.resource?.length ? opts.resource : undefined, signal: ctx.signal });
-    const counts = countByStatus(results);
-    if (opts.json) ctx.out(JSON.stringify({ checkedAt: ctx.clock.now().toISOString(), summary: counts, results, stats }, null, 2));
+    if (opts.json) ctx.out(JSON.stringify({ checkedAt: ctx.clock.now().toISOString(), ...summaries(results), results, stats }, null, 2));
     else ctx.out(renderFreshness(results));
     return results.every((r) => r.status === 'fresh') ? EXIT.ok : EXIT.targetFailed;
   } finally {
@@ -24,7 +23,12 @@ export async function checkCommand(ctx: CliContext, opts: { json?: boolean; reso
   }
 }
 
-export function countByStatus(results: readonly FreshnessResult[]): Record<FreshnessStatus, number> {
+/** `summary` counts resources by status and `copySummary` copy destinations: a copy row is not a resource. */
+export function summaries(results: readonly FreshnessResult[]): { summary: Record<FreshnessStatus, number>; copySummary: Record<FreshnessStatus, number> } {
+  return { summary: countByStatus(results.filter((r) => r.kind !== 'copy')), copySummary: countByStatus(results.filter((r) => r.kind === 'copy')) };
+}
+
+function countByStatus(results: readonly FreshnessResult[]): Record<FreshnessStatus, number> {
   const counts: Record<FreshnessStatus, number> = { fresh: 0, stale: 0, failing: 0, missing: 0, unknown: 0 };
   for (const r of results) counts[r.status]++;
   return counts;
@@ -51,6 +55,8 @@ export function renderFreshness(results: readonly FreshnessResult[]): string {
     return `${rows.length} ${noun}${rows.length === 1 ? '' : 's'}: ${byStatus.join(', ') || 'none'}`;
   };
   const copies = results.filter((r) => r.kind === 'copy');
-  const summary = [group(results.filter((r) => r.kind !== 'copy'), 'resource'), ...(copies.length ? [group(copies, 'copy destination')] : [])].join('; ');
+  const resources = results.filter((r) => r.kind !== 'copy');
+  // `copy status` lists copies alone: no "0 resources" line before them.
+  const summary = [...(resources.length || !copies.length ? [group(resources, 'resource')] : []), ...(copies.length ? [group(copies, 'copy destination')] : [])].join('; ');
   return [table, '', summary, ...attention].join('\n');
 }

@@ -1,7 +1,7 @@
 import { formatDuration, loadConfig } from '../config/index.js';
 import { copyStatus, runCopies, verifyCopies } from '../copy/index.js';
 import { LifeboatError } from '../domain/index.js';
-import { countByStatus, renderFreshness } from './check.js';
+import { renderFreshness, summaries } from './check.js';
 import type { Runtime } from '../jobs/index.js';
 import { EXIT, type CliContext } from './context.js';
 import { renderTable } from './output.js';
@@ -53,7 +53,7 @@ export async function copyStatusCommand(ctx: CliContext, opts: { json?: boolean 
   const config = await loadConfig(ctx.configPath);
   const rt = await ctx.openRuntime(config);
   const results = await copyStatus(config, rt.catalog, await rt.registry.read(), ctx.clock.now()).finally(() => rt.close());
-  if (opts.json) ctx.out(JSON.stringify({ checkedAt: ctx.clock.now().toISOString(), summary: countByStatus(results), results }, null, 2));
+  if (opts.json) ctx.out(JSON.stringify({ checkedAt: ctx.clock.now().toISOString(), ...summaries(results), results }, null, 2));
   else ctx.out(results.length ? renderFreshness(results) : 'no copy policies');
   return results.every((r) => r.status === 'fresh') ? EXIT.ok : EXIT.targetFailed;
 }

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/index.js';
+import { formatDuration, loadConfig, type Drill } from '../config/index.js';
 import { dryRunDrill, runDrill, type DrillRun } from '../drills/index.js';
 import { describeCadence } from '../scheduling/index.js';
 import { LifeboatError } from '../domain/index.js';
@@ -10,7 +10,7 @@ export async function drillListCommand(ctx: CliContext, opts: { json?: boolean }
   const config = await loadConfig(ctx.configPath);
   const rows = [...config.drills.values()].map((d) => ({ name: d.name, resource: d.resource, sandbox: d.sandbox, backup: d.backup, cadence: d.cadence ?? null, file: d.file }));
   if (opts.json) ctx.out(JSON.stringify(rows, null, 2));
-  else ctx.out(renderTable(['DRILL', 'RESOURCE', 'SANDBOX', 'BACKUP', 'CADENCE'], rows.map((r) => [r.name, r.resource, r.sandbox, JSON.stringify(r.backup), r.cadence ? describeCadence(r.cadence) : '-'])));
+  else ctx.out(renderTable(['DRILL', 'RESOURCE', 'SANDBOX', 'BACKUP', 'CADENCE'], rows.map((r) => [r.name, r.resource, r.sandbox, describeBackup(r.backup), r.cadence ? describeCadence(r.cadence) : '-'])));
   return EXIT.ok;
 }
 
@@ -79,4 +79,12 @@ export async function drillHistoryCommand(ctx: CliContext, name: string, opts: {
 function progressSize(bytes: number, total: number): string {
   const [unit, div] = total >= 1e6 ? ['MB', 1e6] : ['KB', 1e3];
   return `${(bytes / div).toFixed(1)} / ${(total / div).toFixed(1)} ${unit}`;
+}
+
+/** "latest", "latest in ap-shanghai", "random within 30d", "at 2026-11-01T02:00:00Z": the selector as a person reads it. */
+function describeBackup(b: Drill['backup']): string {
+  if (b === 'latest') return b;
+  if ('latest-in-region' in b) return `latest in ${b['latest-in-region']}`;
+  if ('random-within' in b) return `random within ${typeof b['random-within'] === 'number' ? formatDuration(b['random-within']) : b['random-within']}`;
+  return `at ${b.at}`;
 }

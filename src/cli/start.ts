@@ -8,7 +8,7 @@ import { runCopies } from '../copy/index.js';
 import { describeCadence, nextFireTime, overdueDrills, startCronScheduler } from '../scheduling/index.js';
 import { createJobProbe, redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
 import type { Runtime } from '../jobs/index.js';
-import { countByStatus, renderFreshness } from './check.js';
+import { renderFreshness, summaries } from './check.js';
 import { EXIT, type CliContext } from './context.js';
 import { checkStartOptions } from './process-options.js';
 
@@ -43,7 +43,7 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
     }
     const { results } = await checkAll(runtime, { signal: ctx.signal });
     // --json: one JSON object per line (a long-running process has no single document to print).
-    if (opts.json) ctx.out(JSON.stringify({ freshness: { checkedAt: ctx.clock.now().toISOString(), summary: countByStatus(results), results } }));
+    if (opts.json) ctx.out(JSON.stringify({ freshness: { checkedAt: ctx.clock.now().toISOString(), ...summaries(results), results } }));
     else ctx.out(`${renderFreshness(results)}\n`);
 
     // Embedded: node-cron in this process. With --redis: BullMQ schedulers and workers, as `lifeboat scheduler` + `lifeboat worker`.

@@ -165,9 +165,13 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
       await deps.leases.put(l);
       run.leaseId = l.id;
       await provider.create(l);
+      // Created, so teardown removes it even if opening fails.
+      lease = l;
+      // Opening counts as provisioning (a PGlite sandbox starts its database here): outside a
+      // step its seconds were in the RTO and in no phase.
+      target = await provider.open(l);
       return { value: l, details: { database: l.database, user: l.user } };
     });
-    target = await provider.open(lease);
     const stats = await step('restore', async () => {
       const file = selected.backup.location;
       let bytes = 0;

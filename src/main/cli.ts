@@ -152,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
     });
   drill
     .command('run')
-    .description('restore, verify and score one drill; exit 0 passed, 1 failed, 2 config error, 3 infrastructure error')
+    .description('restore, verify and score one drill; exit 0 passed, 1 failed, 2 config error, 3 infrastructure error, 4 inconclusive (no completeness check ran)')
     .argument('<name>', 'drill name')
     .option('--dry-run', 'check readiness only: backup usable, sandbox reachable with rights, guard passes; writes nothing')
     .option('--json', 'machine-readable output')
