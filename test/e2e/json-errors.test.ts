@@ -39,7 +39,6 @@ const FAILS_WITH: Record<string, [string, RegExp]> = {
   'manifest missing.sql': ['USAGE', /^cannot read dump file missing\.sql: ENOENT/],
   scheduler: ['USAGE', /^distributed mode needs Redis: set REDIS_URL or pass --redis/],
   worker: ['USAGE', /^distributed mode needs Redis: set REDIS_URL or pass --redis/],
-  status: ['USAGE', /^lifeboat status reads a distributed deployment: set REDIS_URL or pass --redis$/],
   'ledger keygen --out .': ['USAGE', / exists: a key is never overwritten; choose another file$/],
 };
 
