@@ -1,6 +1,7 @@
 import type { Clock, Logger } from '../domain/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { Runtime } from '../jobs/index.js';
+import type { StateStore } from '../state/index.js';
 
 /** What every command gets from the composition root; commands never read process.env themselves. */
 export interface CliContext {
@@ -15,6 +16,8 @@ export interface CliContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Providers and ledger for a loaded config, built by the composition root. */
   openRuntime(config: LoadedConfig): Promise<Runtime>;
+  /** The state store alone (runs, leases, copies…), for commands that only read state. */
+  openState(config: LoadedConfig): Promise<StateStore>;
 }
 
 /** Exit codes shared by every command (4: a drill ran and nothing failed, but it proved too little to pass). */

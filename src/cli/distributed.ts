@@ -5,6 +5,7 @@ import { LifeboatError, messageOf } from '../domain/index.js';
 import { redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
 import { EXIT, type CliContext } from './context.js';
 import { checkWorkerOptions } from './process-options.js';
+import { requireSharedState } from './shared-state.js';
 
 export interface DistributedOptions {
   redis?: string;
@@ -65,6 +66,7 @@ export async function workerCommand(ctx: CliContext, opts: DistributedOptions): 
   const { concurrency, lockDurationMs, shutdownMs: deadline } = checkWorkerOptions(opts);
   const connection = connectionOf(opts);
   const config = await loadConfig(ctx.configPath);
+  requireSharedState(config, 'lifeboat worker');
   const runtime = await ctx.openRuntime(config);
   const pool = startWorkers(runtime, connection, opts.prefix, ctx.logger, { concurrency, lockDurationMs });
   ctx.logger.info({ redis: connection.safe, prefix: opts.prefix }, 'worker running; Ctrl-C to stop');

@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/index.js';
+import { requireSharedState } from './shared-state.js';
 import { writeDemoBackups } from '../demo/index.js';
 import { runDrill, sweepDeadDrills } from '../drills/index.js';
 import { messageOf, type Logger } from '../domain/index.js';
@@ -23,6 +24,7 @@ export async function startCommand(ctx: CliContext, opts: { redis?: string; pref
   // Every option checked before anything starts (demo estate, sweep, copy pass).
   checkStartOptions(opts);
   const config = await loadConfig(ctx.configPath);
+  if (opts.redis) requireSharedState(config, 'lifeboat start --redis');
   const log = ctx.logger;
   if (config.estate.demo) {
     const files = await writeDemoBackups(config, ctx);

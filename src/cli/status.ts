@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
-import { createRunStore } from '../drills/index.js';
 import { LifeboatError } from '../domain/index.js';
 import { deploymentStatus, redisConnection } from '../queue/index.js';
 import { cadenceStates, nextFireTime, type CadenceState } from '../scheduling/index.js';
 import { EXIT, type CliContext } from './context.js';
 import { renderTable } from './output.js';
+import type { StateStore } from '../state/index.js';
 
 /** The estate, when there is one here: status reads Redis first, and drills' cadence from the runs this state folder holds. */
 async function estateIfAny(configPath: string): Promise<LoadedConfig | undefined> {
@@ -17,12 +16,21 @@ async function estateIfAny(configPath: string): Promise<LoadedConfig | undefined
   }
 }
 
+async function withState<T>(ctx: CliContext, config: LoadedConfig, fn: (state: StateStore) => Promise<T>): Promise<T> {
+  const state = await ctx.openState(config);
+  try {
+    return await fn(state);
+  } finally {
+    await state.close();
+  }
+}
+
 /** lifeboat status: the distributed deployment at a glance; exit 1 when no worker is alive, a resource is not fresh or a drill is overdue. */
 export async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: string; json?: boolean }): Promise<number> {
   if (!opts.redis) return embeddedStatus(ctx, opts);
   const s = await deploymentStatus(redisConnection(opts.redis), opts.prefix);
   const config = await estateIfAny(ctx.configPath);
-  const drills: CadenceState[] = config ? await cadenceStates(config.drills.values(), createRunStore(path.join(config.stateDir, 'runs')), ctx.clock.now()) : [];
+  const drills: CadenceState[] = config ? await withState(ctx, config, (state) => cadenceStates(config.drills.values(), state.runs, ctx.clock.now())) : [];
   const overdue = drills.filter((d) => d.overdue);
   const notFresh = Object.entries(s.freshness).filter(([, v]) => v.status !== 'fresh');
   const workersAlive = Math.max(0, ...s.queues.map((q) => q.workers));
@@ -58,17 +66,23 @@ const overdueLines = (overdue: CadenceState[]) => overdue.map((d) => `! drill ${
 async function embeddedStatus(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   const now = ctx.clock.now();
-  const runs = createRunStore(path.join(config.stateDir, 'runs'));
+  const state = await ctx.openState(config);
   const schedules = [...config.schedules.values()].map((x) => {
     const next = nextFireTime(x.cron, x.timezone ?? 'UTC', now.getTime());
     return { name: x.name, job: x.job, cron: x.cron, timezone: x.timezone ?? 'UTC', next: next === undefined ? null : new Date(next).toISOString() };
   });
-  const runningDrills = (await runs.list()).filter((r) => r.phase === 'running').map((r) => ({ drill: r.drill, runId: r.runId, step: r.steps.at(-1)?.name ?? null, startedAt: r.startedAt, owner: r.owner ?? null }));
-  const drills = await cadenceStates(config.drills.values(), runs, now);
+  const { running, drills } = await (async () => {
+    try {
+      return { running: await state.runs.list({ phase: 'running' }), drills: await cadenceStates(config.drills.values(), state.runs, now) };
+    } finally {
+      await state.close();
+    }
+  })();
+  const runningDrills = running.map((r) => ({ drill: r.drill, runId: r.runId, step: r.steps.at(-1)?.name ?? null, startedAt: r.startedAt, owner: r.owner ?? null }));
   const overdue = drills.filter((d) => d.overdue);
   if (opts.json) ctx.out(JSON.stringify({ mode: 'embedded', schedules, runningDrills, drills }, null, 2));
   else {
-    ctx.out('embedded deployment (no --redis): state from this estate\'s stateDir; freshness: lifeboat check');
+    ctx.out(`embedded deployment (no --redis): state from ${state.kind === 'files' ? "this estate's stateDir" : `PostgreSQL ${state.where}`}; freshness: lifeboat check`);
     ctx.out('');
     ctx.out(renderTable(['SCHEDULE', 'JOB', 'CRON', 'NEXT RUN'], schedules.map((x) => [x.name, x.job, `${x.cron} ${x.timezone}`, x.next ?? '-'])));
     ctx.out('');

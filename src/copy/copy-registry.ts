@@ -1,6 +1,3 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
 import type { StorageClass, TimeSource } from '../providers/index.js';
 
 /** What lifeboat knows about one copy: verified content, or the problem found with it. */
@@ -31,26 +28,12 @@ export const copyId = (region: string, key: string) => `${region}:${key}`;
 /** A backup's key in any region: the resource's folder (forward slashes) and the file name. */
 export const copyKey = (resourcePath: string, name: string) => [...resourcePath.split(/[\\/]+/).filter((p) => p && p !== '.'), name].join('/');
 
-/** The verified-copies registry in the state folder, updated under a lock by whoever copies or verifies. */
-export function copyRegistryStore(stateDir: string) {
-  const file = path.join(stateDir, 'copies.json');
-  const read = async (): Promise<CopyRegistry> => {
-    try {
-      return JSON.parse(await readFile(file, 'utf8')) as CopyRegistry;
-    } catch {
-      return {};
-    }
-  };
-  return {
-    read,
-    async update(fn: (reg: CopyRegistry) => void): Promise<void> {
-      await mkdir(stateDir, { recursive: true });
-      await withFileLock(`${file}.lock`, async () => {
-        const reg = await read();
-        fn(reg);
-        await writeFileAtomic(file, JSON.stringify(reg));
-      });
-    },
-  };
+/**
+ * The verified-copies registry, shared by whoever copies or verifies. `update` runs its
+ * function on the current registry under the store's lock, so two writers never lose each
+ * other's records. Implementations live in the state store.
+ */
+export interface CopyRegistryStore {
+  read(): Promise<CopyRegistry>;
+  update(fn: (reg: CopyRegistry) => void): Promise<void>;
 }
-export type CopyRegistryStore = ReturnType<typeof copyRegistryStore>;

@@ -13,6 +13,8 @@ export interface CopyDeps extends EvidenceDeps {
   store(region: string): RegionStore;
   signal?: AbortSignal;
   onProgress?: (p: { file: string; bytes: number; total: number }) => void;
+  /** Called before each copy starts: throws to stop the pass (a newer attempt of its job holds the slot). */
+  beforeCopy?: () => Promise<void>;
 }
 
 export interface CopyTaskResult {
@@ -56,6 +58,7 @@ export async function runCopies(deps: CopyDeps, opts: { policy?: string } = {}):
   const parallel = Math.max(1, ...policies.map((p) => p.parallel));
   await mapLimit(tasks, parallel, async (t) => {
     deps.signal?.throwIfAborted();
+    await deps.beforeCopy?.();
     results.push(await copyOne(deps, t));
   });
   return results;

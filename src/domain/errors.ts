@@ -24,6 +24,8 @@ export const ErrorCodes = {
   /** A sandbox that is, or may be, a production server: nothing is written. */
   SANDBOX_REFUSED: { exit: 2, retryable: false },
   DRILL_TIMEOUT: { exit: 1, retryable: false },
+  /** A newer attempt of the same job claimed its slot: this one stops before its next side effect. */
+  SLOT_SUPERSEDED: { exit: 3, retryable: false },
   INTERNAL: { exit: 3, retryable: false },
 } as const;
 

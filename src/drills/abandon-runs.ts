@@ -38,7 +38,7 @@ export async function abandonEarlierAttempts(
   jobKey: string,
   deps: AbandonDeps & { leases: LeaseStore; sandbox(name: string): Promise<SandboxProvider> },
 ): Promise<DrillRun[]> {
-  const earlier = (await deps.runs.list()).filter((r) => r.jobKey === jobKey && r.phase === 'running');
+  const earlier = await deps.runs.list({ jobKey, phase: 'running' });
   const leases = await deps.leases.list();
   for (const listed of earlier) {
     // Read again: a sweep may have closed it since the list.
@@ -99,7 +99,7 @@ export async function abandonDeadRuns(deps: AbandonDeps, opts: DeadRunOptions = 
   const now = deps.clock.now();
   const abandoned: DrillRun[] = [];
   const running: DrillRun[] = [];
-  for (const listed of (await deps.runs.list()).filter((r) => r.phase === 'running')) {
+  for (const listed of await deps.runs.list({ phase: 'running' })) {
     const why = await whyGone(listed, now, opts);
     if (!why) {
       running.push(listed);

@@ -1,9 +1,10 @@
-export { runDrill, makeRunId, type DrillDeps } from './run-drill.js';
+export { runDrill, makeRunId, type DrillDeps, type DrillOptions } from './run-drill.js';
+export type { SlotFence } from './slot-fence.js';
 export { dryRunDrill, type Readiness } from './dry-run.js';
 export { sweepLeases, teardownBackoffMs, type SweepResult, type SweptLease, type TeardownFailures } from './sweep-leases.js';
 export { sweepDeadDrills, type DeadDrillSweep } from './sweep-dead.js';
 export { startHeartbeat, lastSeen, HEARTBEAT_MS } from './run-heartbeat.js';
-export { createRunStore, type RunStore } from './run-store.js';
+export type { RunStore, RunFilter, RunPage } from './run-store.js';
 export { guardSandbox, type ResolveHost, type SourceIdentity } from './guard.js';
 export { selectBackup } from './select-backup.js';
 export { STEPS, type DrillRun, type RunPhase, type StepName, type StepRecord } from './types.js';

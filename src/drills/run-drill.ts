@@ -19,6 +19,7 @@ import { guardSandbox, type ResolveHost, type SourceIdentity } from './guard.js'
 import type { RunStore } from './run-store.js';
 import { startHeartbeat } from './run-heartbeat.js';
 import { selectBackup, type Selected } from './select-backup.js';
+import type { SlotFence } from './slot-fence.js';
 import type { DrillRun, RunPhase, StepName } from './types.js';
 
 export interface DrillDeps extends EvidenceDeps {
@@ -63,7 +64,16 @@ function targetsOf(drill: Drill, resource: Resource, config: LoadedConfig) {
  * score → teardown. Each step's start and end are saved as they happen; the sandbox is
  * leased before it is created and torn down whatever happens (unless kept on purpose).
  */
-export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: string } = {}): Promise<DrillRun> {
+export interface DrillOptions {
+  /** The queue job this run belongs to (distributed mode). */
+  jobKey?: string;
+  /** The job's claim on its slot: checked before each step; the run's result is the slot's only if it still holds. */
+  fence?: SlotFence;
+  /** The queue tries again after a retryable error: such an attempt is ledgered as an attempt, not as the slot's result. */
+  retriesLeft?: boolean;
+}
+
+export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions = {}): Promise<DrillRun> {
   const { config, clock, logger } = deps;
   const drill = config.drills.get(name);
   if (!drill) throw new LifeboatError('USAGE', `unknown drill ${name}: expected one of ${[...config.drills.keys()].join(', ') || '(none defined)'}`);
@@ -105,6 +115,8 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   const heartbeat = startHeartbeat(run, deps.runs, clock);
 
   const step = async <T>(stepName: StepName, fn: () => Promise<{ value: T; details?: Record<string, unknown> }>): Promise<T> => {
+    // A superseded attempt stops before its next side effect; score and teardown touch only its own run and lease.
+    if (stepName !== 'score' && stepName !== 'teardown') await opts.fence?.check();
     const rec = { name: stepName, startedAt: clock.now().toISOString() } as DrillRun['steps'][number];
     run.steps.push(rec);
     await deps.runs.save(run);
@@ -226,7 +238,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   const timedOut = signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError';
   if (timedOut) failure = new LifeboatError('DRILL_TIMEOUT', `drill timed out after ${formatDuration(drill.timeout ?? DEFAULT_TIMEOUT_MS)}`, { retryable: false });
   // inconclusive: nothing failed, but no completeness check ran, so the drill proves too little to pass.
-  const phase: RunPhase = failure && !(failure instanceof LifeboatError && FAILURE_CODES.has(failure.code)) ? 'error' : !failure && run.score ? run.score.outcome : 'failed';
+  let phase: RunPhase = superseded(failure) ? 'abandoned' : failure && !(failure instanceof LifeboatError && FAILURE_CODES.has(failure.code)) ? 'error' : !failure && run.score ? run.score.outcome : 'failed';
   const keepMs = typeof drill.teardown === 'object' ? drill.teardown['keep-on-failure'] : undefined;
   await step('teardown', async () => {
     await target?.close().catch(() => undefined);
@@ -246,22 +258,31 @@ export async function runDrill(name: string, deps: DrillDeps, opts: { jobKey?: s
   await heartbeat.stop();
   clearTimeout(timer);
   deps.signal?.removeEventListener('abort', onStop);
+  // The same rule as every job's: a retryable LifeboatError or a network error may pass; a bug is final.
+  const retryable = phase === 'error' ? isRetryable(failure) : undefined;
+  // Only one attempt's result becomes the slot's: one the queue will retry is an attempt, and
+  // one whose claim a newer attempt took (its job ran twice) is not the slot's at all.
+  const attemptOnly = phase === 'error' && retryable && opts.retriesLeft;
+  if (phase !== 'abandoned' && !attemptOnly && opts.fence && !(await opts.fence.finish({ runId: run.runId, phase, score: run.score?.score ?? null }))) {
+    failure = supersededError(opts.fence);
+    phase = 'abandoned';
+  }
   run.phase = phase;
   run.endedAt = clock.now().toISOString();
   run.error = failure ? messageOf(failure) : undefined;
-  // The same rule as every job's: a retryable LifeboatError or a network error may pass; a bug is final.
-  if (phase === 'error') run.retryable = isRetryable(failure);
+  if (phase === 'error') run.retryable = retryable;
   run.phases = phaseBreakdown(run);
   await deps.runs.save(run);
   await deps.onRunChange?.(run).catch(() => undefined);
-  await deps.ledger.append({
-    type: 'drill.finished',
-    subject: run.runId,
-    data: { drill: run.drill, resource: run.resource, sandbox: run.sandbox, phase, backup: run.backup ?? null, score: run.score ?? null, phases: run.phases, checks: run.checks ?? [], error: run.error ?? null },
-  });
+  const data = { drill: run.drill, resource: run.resource, sandbox: run.sandbox, phase, backup: run.backup ?? null, score: run.score ?? null, phases: run.phases, checks: run.checks ?? [], error: run.error ?? null };
+  if (phase === 'abandoned') await deps.ledger.append({ type: 'drill.superseded', subject: run.runId, data: { ...data, slot: opts.fence?.slot ?? null } });
+  else await deps.ledger.append({ type: attemptOnly ? 'drill.attempt-failed' : 'drill.finished', subject: run.runId, data });
   if (failure && phase === 'error' && failure instanceof LifeboatError && failure.code === 'CONFIG_INVALID') throw failure;
   return run;
 }
+
+const superseded = (err: unknown) => err instanceof LifeboatError && err.code === 'SLOT_SUPERSEDED';
+const supersededError = (fence: SlotFence) => new LifeboatError('SLOT_SUPERSEDED', `slot ${fence.slot} was claimed by a newer attempt of its job: this attempt's result is not the slot's`);
 
 /** RTO phases in milliseconds, named as the design names them. */
 function phaseBreakdown(run: DrillRun): Record<string, number> {

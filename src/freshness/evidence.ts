@@ -1,7 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Ledger, LedgerEntry } from '../ledger/index.js';
-import { withFileLock, writeFileAtomic } from '../fsutil/index.js';
 import { STATUS_RANK, subjectOf, type FreshnessResult, type FreshnessStatus } from './types.js';
 
 /** What is remembered per resource between sweeps to decide what is worth a ledger record. */
@@ -68,25 +65,20 @@ function newDay(date: string, status: FreshnessStatus): DayTally {
 }
 
 /**
- * Writes a sweep's evidence: the state file and the ledger move together under one
- * lock, so two processes sweeping at once do not both record the same change.
+ * The per-resource freshness state between sweeps. `update` runs its function under the
+ * store's lock, so two processes sweeping at once do not both record the same change.
+ * Implementations live in the state store.
  */
-export async function recordFreshness(results: readonly FreshnessResult[], deps: { ledger: Ledger; stateDir: string }): Promise<LedgerEntry[]> {
-  const file = path.join(deps.stateDir, 'freshness-state.json');
-  await mkdir(deps.stateDir, { recursive: true });
-  return withFileLock(`${file}.lock`, async () => {
-    const state = await readState(file);
-    const { state: next, entries } = evidenceFor(state, results);
-    await deps.ledger.appendMany(entries);
-    await writeFileAtomic(file, JSON.stringify(next));
-    return entries;
-  });
+export interface FreshnessStateStore {
+  read(): Promise<FreshnessState>;
+  update<T>(fn: (state: FreshnessState) => Promise<{ state: FreshnessState; value: T }>): Promise<T>;
 }
 
-async function readState(file: string): Promise<FreshnessState> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as FreshnessState;
-  } catch {
-    return {};
-  }
+/** Writes a sweep's evidence: the state and the ledger move together under the store's lock. */
+export async function recordFreshness(results: readonly FreshnessResult[], deps: { ledger: Ledger; freshness: FreshnessStateStore }): Promise<LedgerEntry[]> {
+  return deps.freshness.update(async (state) => {
+    const { state: next, entries } = evidenceFor(state, results);
+    await deps.ledger.appendMany(entries);
+    return { state: next, value: entries };
+  });
 }

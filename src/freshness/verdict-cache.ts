@@ -1,13 +1,19 @@
-import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../fsutil/index.js';
 import type { BackupInspector, BackupRef, Verdict } from '../providers/index.js';
 
 /** Bumped whenever what makes a backup usable changes, so verdicts judged by older rules are read again. */
 const CACHE_VERSION = 2;
 
-interface Entry {
+export interface VerdictEntry {
   fingerprint: string;
   verdict: Verdict;
+}
+
+/** Where remembered verdicts are kept between processes (the state store). */
+export interface VerdictPersistence {
+  /** The entries judged under `version` of the rules; older ones are not returned. */
+  load(version: number): Promise<Map<string, VerdictEntry>>;
+  /** Writes what changed since the last save; `all` is the whole cache, for stores that rewrite it. */
+  save(version: number, changes: { set: ReadonlyMap<string, VerdictEntry>; deleted: ReadonlySet<string> }, all: ReadonlyMap<string, VerdictEntry>): Promise<void>;
 }
 
 /**
@@ -24,38 +30,37 @@ export interface VerdictCache {
   readonly size: number;
 }
 
-export async function openVerdictCache(file: string | undefined): Promise<VerdictCache> {
-  const entries = new Map<string, Entry>();
-  let dirty = false;
-  if (file) {
-    try {
-      const json = JSON.parse(await readFile(file, 'utf8')) as { version: number; entries: Record<string, Entry> };
-      if (json.version === CACHE_VERSION) for (const [k, v] of Object.entries(json.entries)) entries.set(k, v);
-    } catch {
-      // A missing or damaged cache only costs a re-read of the backups.
-    }
-  }
+export async function openVerdictCache(persistence: VerdictPersistence | undefined): Promise<VerdictCache> {
+  // A missing or damaged store only costs a re-read of the backups.
+  const entries = persistence ? await persistence.load(CACHE_VERSION).catch(() => new Map<string, VerdictEntry>()) : new Map<string, VerdictEntry>();
+  const set = new Map<string, VerdictEntry>();
+  const deleted = new Set<string>();
   return {
     get(backup) {
       const e = entries.get(backup.location);
       return e?.fingerprint === backup.fingerprint ? e.verdict : undefined;
     },
     set(backup, verdict) {
-      entries.set(backup.location, { fingerprint: backup.fingerprint, verdict });
-      dirty = true;
+      const entry = { fingerprint: backup.fingerprint, verdict };
+      entries.set(backup.location, entry);
+      set.set(backup.location, entry);
+      deleted.delete(backup.location);
     },
     retainOnly(locations) {
       for (const key of entries.keys()) {
         if (!locations.has(key)) {
           entries.delete(key);
-          dirty = true;
+          set.delete(key);
+          deleted.add(key);
         }
       }
     },
     async save() {
-      if (!file || !dirty) return;
-      await writeFileAtomic(file, JSON.stringify({ version: CACHE_VERSION, entries: Object.fromEntries(entries) }));
-      dirty = false;
+      if (!persistence || (!set.size && !deleted.size)) return;
+      const changes = { set: new Map(set), deleted: new Set(deleted) };
+      set.clear();
+      deleted.clear();
+      await persistence.save(CACHE_VERSION, changes, entries);
     },
     get size() {
       return entries.size;

@@ -1,12 +1,19 @@
 import { abandonEarlierAttempts, runDrill } from '../drills/index.js';
 import { LifeboatError } from '../domain/index.js';
+import { claimSlot } from './slot-claim.js';
 import type { JobHandler } from './types.js';
 
-/** A scheduled drill: the same step machine as `lifeboat drill run`. */
-export const drillJob: JobHandler = async ({ runtime, signal, jobKey }, schedule) => {
+/** A scheduled drill: the same step machine as `lifeboat drill run`, with one result per slot. */
+export const drillJob: JobHandler = async ({ runtime, signal, jobKey, retriesLeft }, schedule) => {
   if (schedule.job !== 'drill') throw new Error(`drill job given a ${schedule.job} schedule`);
+  const claim = jobKey ? await claimSlot(runtime.state.slots, jobKey, runtime.clock) : undefined;
+  if (claim && 'finished' in claim) {
+    const r = claim.finished.result ?? {};
+    runtime.logger.info({ slot: jobKey, run: r.runId }, `slot ${jobKey} already has its result (run ${String(r.runId)}): not run again`);
+    return { ok: r.phase === 'passed', summary: `${schedule.drill} ${String(r.phase)} (run ${String(r.runId)}, recorded before)`, details: { ...r, recordedBefore: true } };
+  }
   if (jobKey) await abandonEarlierAttempts(jobKey, runtime);
-  const run = await runDrill(schedule.drill, { ...runtime, signal, onRunChange: runtime.live?.drill }, { jobKey });
+  const run = await runDrill(schedule.drill, { ...runtime, signal, onRunChange: runtime.live?.drill }, { jobKey, fence: claim?.fence, retriesLeft });
   // An infrastructure error worth another try (a sandbox server down) goes back to the queue, with backoff.
   if (run.phase === 'error' && run.retryable) throw new LifeboatError('DATABASE_UNREACHABLE', `drill ${run.drill} could not run (run ${run.runId}): ${run.error}`, { retryable: true });
   const s = run.score;

@@ -3,9 +3,12 @@ import type { DrillDeps, DrillRun } from '../drills/index.js';
 import type { FreshnessResult, SweepDeps } from '../freshness/index.js';
 import type { CanaryTarget, RegionStore } from '../providers/index.js';
 import type { CopyRegistryStore } from '../copy/index.js';
+import type { StateStore } from '../state/index.js';
 
 /** Everything a job needs for one loaded config: providers, ledger, clock, logger. Built by the composition root. */
 export interface Runtime extends SweepDeps, Omit<DrillDeps, 'signal' | 'onProgress' | 'onRunChange'> {
+  /** Runs, leases, copies, verdicts, freshness state and slot claims: files or PostgreSQL. */
+  state: StateStore;
   /** Verified cold copies, shared by whoever copies or verifies. */
   registry: CopyRegistryStore;
   /** The storage of a region, where copies are written and read. */
@@ -23,6 +26,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** The queue job this run belongs to (distributed mode): a retried job finds its earlier attempt by it. */
   jobKey?: string;
+  /** The queue will try this job again if it fails with a retryable error (attempts remain). */
+  retriesLeft?: boolean;
 }
 
 export interface JobOutcome {

@@ -4,6 +4,7 @@ import { errorJson, jsonText, wantsJson, schedulerCommand, statusCommand, worker
 import { ConfigError, configureConfigLimits } from '../config/index.js';
 import { exitCodeOf, LifeboatError, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
+import { openStateStore } from './open-state.js';
 import { createRuntime } from './runtime.js';
 import { configLimitsFromEnv } from './config-limits.js';
 import type { Runtime } from '../jobs/index.js';
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
         opened.add(tracked);
         return tracked;
       },
+      openState: (config) => openStateStore(config, process.env),
     };
   };
 

@@ -1,33 +1,36 @@
-import path from 'node:path';
 import { lookup } from 'node:dns/promises';
 import type { Env, LoadedConfig } from '../config/index.js';
-import { createRunStore } from '../drills/index.js';
-import { copyRegistryStore } from '../copy/index.js';
 import type { Clock, Logger } from '../domain/index.js';
 import { cachedInspector, openVerdictCache } from '../freshness/index.js';
 import type { Runtime } from '../jobs/index.js';
-import { createDumpDirCatalog, createFileInspector, createLeaseStore, createLocalRegionStore, type RegionStore } from '../providers/index.js';
+import { createDumpDirCatalog, createFileInspector, createLocalRegionStore, type RegionStore } from '../providers/index.js';
 import { canaryTargetFor } from './canary-targets.js';
 import { openLedger } from './open-ledger.js';
+import { openStateStore } from './open-state.js';
 import { sandboxFactory } from './sandbox-factory.js';
 import { sourceIdentities } from './source-identity.js';
 
-/** Wires the embedded-mode parts for a loaded config: local providers, sandboxes and the filesystem ledger. */
+/** Wires the parts for a loaded config: local providers, sandboxes, the state store and the ledger. */
 export async function createRuntime(config: LoadedConfig, base: { clock: Clock; logger: Logger; env?: Env }): Promise<Runtime> {
-  const ledger = await openLedger(config, base);
-  const verdicts = await openVerdictCache(path.join(config.stateDir, 'verdicts.json'));
+  const state = await openStateStore(config, base.env ?? {});
+  const ledger = await openLedger(config, base).catch(async (err: unknown) => {
+    await state.close();
+    throw err;
+  });
+  const verdicts = await openVerdictCache(state.verdicts);
   return {
     clock: base.clock,
     logger: base.logger,
     config,
     ledger,
-    leases: createLeaseStore(path.join(config.stateDir, 'leases')),
-    runs: createRunStore(path.join(config.stateDir, 'runs')),
+    state,
+    leases: state.leases,
+    runs: state.runs,
     sandbox: sandboxFactory(config, base.env ?? {}),
     resolveHost: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
     sourceIdentity: sourceIdentities(config, base.env ?? {}),
     random: Math.random,
-    registry: copyRegistryStore(config.stateDir),
+    registry: state.copies,
     store: regionStores(config),
     canaryTarget: (id) => canaryTargetFor(config, config.resources.get(id)!, base.env ?? {}),
     catalog: createDumpDirCatalog(config.regionRoots),
@@ -35,8 +38,12 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
     inspector: cachedInspector(createFileInspector(base.clock), verdicts),
     verdicts,
     close: async () => {
-      await verdicts.save();
-      await ledger.close();
+      try {
+        await verdicts.save();
+        await ledger.close();
+      } finally {
+        await state.close();
+      }
     },
   };
 }

@@ -87,7 +87,7 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
       return { ok: true, summary };
     }
     try {
-      const outcome = await JOB_HANDLERS[schedule.job]({ runtime: { ...runtime, logger: jlog, live }, signal: abort.signal, jobKey: `${job.queueName}:${job.id}` }, schedule);
+      const outcome = await JOB_HANDLERS[schedule.job]({ runtime: { ...runtime, logger: jlog, live }, signal: abort.signal, jobKey: `${job.queueName}:${job.id}`, retriesLeft: job.attemptsMade + 1 < (job.opts.attempts ?? 1) }, schedule);
       await log.record({ schedule: schedule.name, jobId: String(job.id), worker: me, ok: outcome.ok, summary: outcome.summary, at: runtime.clock.now().toISOString() });
       jlog.info(`${schedule.name}: ${outcome.summary}`);
       return outcome;

@@ -118,7 +118,7 @@ describe('a lease every sweep would fail on', () => {
     await mkdir(path.join(dir, 'state/leases'), { recursive: true });
     await writeFile(
       path.join(dir, 'lifeboat.yaml'),
-      'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  local: { kind: local, path: region }\ncredentials:\n  admin: { kind: database, user: root, password: { env: LB_TEST_EMPTY } }\nsandboxes:\n  down: { kind: mysql, host: 127.0.0.1, port: 1, credentials: admin }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db }\n',
+      'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  local: { kind: local, path: region }\ncredentials:\n  admin: { kind: database, user: root, password: { env: LB_TEST_EMPTY } }\nsandboxes:\n  down: { kind: mysql, host: 127.0.0.1, port: 1, credentials: admin }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db }\n',
     );
     const lease = { id: 'd-20261122T020000Z-abc123', runId: 'd-20261122T020000Z-abc123', drill: 'd', sandbox: 'down', kind: 'mysql', database: 'lbdrill_d_20000zabc123', user: 'lbrun_20000zabc123', createdAt: '2026-11-22T02:00:00.000Z', owner: { host: 'gone-host', pid: 1 } };
     const leaseFile = path.join(dir, 'state/leases', `${lease.id}.json`);

@@ -28,7 +28,7 @@ describe('slots missed while no worker ran', () => {
   it('on return, runs at most one missed slot per schedule, the newest, inside catchUp; outside it the skip is recorded', async () => {
     const dir = await tmp();
     await mkdir(path.join(dir, 'schedules'), { recursive: true });
-    await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n');
+    await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n');
     await writeDump(dir, 'db', 'a.sql', { at: new Date(Date.now() - 3_600_000) });
     // Same slots, every 15 s; different catch-up windows.
     await writeFile(path.join(dir, 'schedules/caught.yaml'), 'job: freshness\ncron: "*/15 * * * * *"\ncatchUp: 1m\n');

@@ -23,7 +23,7 @@ const until = <T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, 
 async function estate() {
   const dir = await tmp();
   await mkdir(path.join(dir, 'schedules'), { recursive: true });
-  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n');
+  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n');
   await writeFile(path.join(dir, 'schedules/sweep.yaml'), 'job: freshness\ncron: "*/2 * * * * *"\n');
   await writeDump(dir, 'db', 'a.sql', { at: hoursAgo(1) });
   const prefix = `lbtest-${randomBytes(4).toString('hex')}`;

@@ -24,7 +24,7 @@ async function estate(rate: string) {
   await mkdir(path.join(dir, 'schedules'), { recursive: true });
   await mkdir(path.join(dir, 'region/db'), { recursive: true });
   await writeFile(path.join(dir, 'region/db/a.sql'), `-- dump\n${'x'.repeat(16 * 1024 - 8)}`);
-  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  r: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n');
+  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  r: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n');
   await setRate(dir, rate);
   const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
   prefixes.push(prefix);

@@ -30,6 +30,8 @@ export async function drillEstate(dir: string, opts: { drillYaml?: string; sourc
     `version: 1
 ledger: { dir: ledger }
 stateDir: state
+# The distributed tests run every worker on this machine.
+state: { kind: files, singleMachine: true }
 defaults: { rpo: 1000d, rto: 1h }
 regions:
   local: { kind: local, path: region }

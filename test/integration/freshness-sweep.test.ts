@@ -79,7 +79,7 @@ describe('freshness on real folders', () => {
   it('writes a ledger record on each status change, not on every check', async () => {
     const { dir, config, rt, clock, sweep } = await setup([res('r')]);
     await writeDump(dir, 'r', 'a.sql', { at: hoursAgo(1) });
-    const record = async () => recordFreshness(await sweep(), { ledger: rt.ledger, stateDir: config.stateDir });
+    const record = async () => recordFreshness(await sweep(), { ledger: rt.ledger, freshness: rt.state.freshness });
     expect((await record()).map((e) => e.type)).toEqual(['freshness.status-changed']);
     expect(await record()).toEqual([]);
     clock.advance(24 * 3_600_000);

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { fixedClock, LifeboatError, silentLogger } from '../../src/domain/index.js';
-import { abandonDeadRuns, lastSeen, startHeartbeat, sweepDeadDrills, sweepLeases, teardownBackoffMs, type DrillRun, type RunStore, type SweptLease } from '../../src/drills/index.js';
+import { abandonDeadRuns, lastSeen, startHeartbeat, sweepDeadDrills, sweepLeases, teardownBackoffMs, type DrillRun, type RunFilter, type RunStore, type SweptLease } from '../../src/drills/index.js';
 import type { Ledger } from '../../src/ledger/index.js';
 import type { Lease, LeaseStore, SandboxProvider } from '../../src/providers/index.js';
 import { waitFor } from '../helpers/wait.js';
@@ -21,7 +21,8 @@ function memoryRuns(initial: DrillRun[] = []): RunStore & { all: Map<string, Dri
       all.set(r.runId, structuredClone(r));
     },
     get: async (id: string) => (all.has(id) ? structuredClone(all.get(id)!) : undefined),
-    list: async () => [...all.values()].map((r) => structuredClone(r)),
+    list: async (f?: RunFilter) => [...all.values()].filter((r) => (!f?.drill || r.drill === f.drill) && (!f?.phase || r.phase === f.phase) && (!f?.jobKey || r.jobKey === f.jobKey)).map((r) => structuredClone(r)),
+    page: () => Promise.reject(new Error('not used by the sweep')),
   };
   return store;
 }

@@ -11,6 +11,7 @@ const runsOf = (...runs: [drill: string, startedAt: string, phase: DrillRun['pha
     save: () => Promise.resolve(),
     get: (id) => Promise.resolve(all.find((r) => r.runId === id)),
     list: (f) => Promise.resolve(all.filter((r) => !f?.drill || r.drill === f.drill).sort((a, b) => a.startedAt.localeCompare(b.startedAt))),
+    page: () => Promise.reject(new Error('cadence reads list')),
   };
 };
 const names = async (drills: Drill[], runs: RunStore, now: string) => (await overdueDrills(drills, runs, new Date(now))).map((d) => d.name);

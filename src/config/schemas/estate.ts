@@ -154,6 +154,24 @@ export const estateSchema = z
       .refine((l) => !l.signingKey || l.publicKey, { error: 'ledger.signingKey needs ledger.publicKey (printed by lifeboat ledger keygen)', path: ['signingKey'] })
       .optional(),
     stateDir: z.string().min(1).optional().meta({ description: 'Where lifeboat keeps caches and live state (default .lifeboat/state).' }),
+    state: z
+      .discriminatedUnion('kind', [
+        z.strictObject({
+          kind: z.literal('files'),
+          singleMachine: z.boolean().optional().meta({ description: 'Distributed mode on the files backend: true says every scheduler and worker runs on this one machine and shares stateDir.' }),
+        }),
+        z.strictObject({
+          kind: z.literal('postgres'),
+          url: secretRefSchema.meta({ description: 'postgres://user:password@host:port/database (a secret: it holds the password).' }),
+          schema: z
+            .string()
+            .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a PostgreSQL schema name: lower-case letters, digits and _, at most 63' })
+            .optional()
+            .meta({ description: 'Schema that holds lifeboat\'s tables (default lifeboat); created and migrated on start.' }),
+        }),
+      ])
+      .optional()
+      .meta({ description: 'Where runs, leases, copies, verdicts, freshness state and slot claims are kept: files in stateDir (default, one machine) or PostgreSQL (the system of record for distributed mode).' }),
     paths: z
       .strictObject({ drills: z.string().optional(), schedules: z.string().optional() })
       .optional()

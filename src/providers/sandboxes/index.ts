@@ -1,5 +1,5 @@
 export type { Lease, SandboxKind, SandboxProvider, SandboxTarget, RestoreStats, Engine, ServerIdentity, ServerLogin } from './types.js';
-export { createLeaseStore, ownerIsGone, type LeaseStore } from './lease-store.js';
+export { ownerIsGone, type LeaseStore } from './lease-store.js';
 export { createMysqlSandbox } from './mysql-sandbox.js';
 export { createPostgresSandbox } from './postgres-sandbox.js';
 export { createPgliteSandbox } from './pglite-sandbox.js';

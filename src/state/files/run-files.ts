@@ -1,0 +1,74 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { DrillRun, RunFilter, RunStore } from '../../drills/index.js';
+import { writeFileAtomic } from '../../fsutil/index.js';
+import { decodeRunCursor, encodeRunCursor, newestFirst } from '../run-order.js';
+import { readJson } from './json-file.js';
+
+/** A run file's name is its run id: `<drill>-<yyyymmddThhmmssZ>-<tag>.json`, so a page is found from names alone. */
+const RUN_FILE = /^(.+)-(\d{8}T\d{6}Z)-[0-9a-f]+\.json$/;
+const SAFE_ID = /^[\w.-]+$/;
+
+interface Named {
+  name: string;
+  drill?: string;
+  /** The second the run started, from its name (yyyymmddThhmmssZ); '' for a name of another shape. */
+  second: string;
+}
+
+/** Drill runs as one JSON file each, rewritten whole (atomically, durably) at every step. */
+export function createRunFiles(dir: string): RunStore {
+  const file = (id: string) => path.join(dir, `${id}.json`);
+  const read = (name: string) => readJson<DrillRun | undefined>(path.join(dir, name), undefined);
+  const names = async (): Promise<Named[]> => {
+    let all: string[];
+    try {
+      all = await readdir(dir);
+    } catch {
+      return [];
+    }
+    return all
+      .filter((n) => n.endsWith('.json'))
+      .map((name) => {
+        const m = RUN_FILE.exec(name);
+        return { name, drill: m?.[1], second: m?.[2] ?? '' };
+      });
+  };
+  const matches = (run: DrillRun, f: RunFilter) => (!f.drill || run.drill === f.drill) && (!f.phase || run.phase === f.phase) && (!f.jobKey || run.jobKey === f.jobKey);
+  /** A file whose name says it is another drill's run is not read; one of another shape is. */
+  const mayMatch = (n: Named, f: RunFilter) => !f.drill || n.drill === undefined || n.drill === f.drill || n.drill.startsWith(`${f.drill}-`) || f.drill.startsWith(`${n.drill}-`);
+
+  return {
+    save: (run) => writeFileAtomic(file(run.runId), JSON.stringify(run, null, 2), { durable: true }),
+    get: (id) => (SAFE_ID.test(id) ? read(`${id}.json`) : Promise.resolve(undefined)),
+    async list(filter = {}) {
+      const runs = await Promise.all((await names()).filter((n) => mayMatch(n, filter)).map((n) => read(n.name)));
+      return runs.filter((r): r is DrillRun => !!r && matches(r, filter)).sort((a, b) => -newestFirst(a, b));
+    },
+    async page({ limit, cursor, ...filter }) {
+      const after = cursor ? decodeRunCursor(cursor) : undefined;
+      const afterSecond = after ? stampOf(after.startedAt) : undefined;
+      // Names sorted by their second, newest first; oddly named files (no second) are read with the oldest.
+      const candidates = (await names()).filter((n) => mayMatch(n, filter) && (!afterSecond || !n.second || n.second <= afterSecond)).sort((a, b) => (a.second < b.second ? 1 : a.second > b.second ? -1 : 0));
+      const found: DrillRun[] = [];
+      let i = 0;
+      // Read whole seconds until the page is full: runs of one second are ordered by their exact time.
+      while (i < candidates.length && found.length <= limit) {
+        const second = candidates[i]!.second;
+        const group: Named[] = [];
+        while (i < candidates.length && (candidates[i]!.second === second || !second)) group.push(candidates[i++]!);
+        for (const run of await Promise.all(group.map((n) => read(n.name)))) {
+          if (run && matches(run, filter) && (!after || newestFirst(run, after) > 0)) found.push(run);
+        }
+      }
+      found.sort(newestFirst);
+      const runs = found.slice(0, limit);
+      return found.length > limit ? { runs, next: encodeRunCursor(runs.at(-1)!) } : { runs };
+    },
+  };
+}
+
+/** An ISO time as the second in a run id: 2026-12-02T11:21:35.123Z → 20261202T112135Z. */
+function stampOf(iso: string): string {
+  return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
