@@ -30,7 +30,13 @@ export async function statusCommand(ctx: CliContext, opts: { redis?: string; pre
   if (!opts.redis) return embeddedStatus(ctx, opts);
   const s = await deploymentStatus(redisConnection(opts.redis), opts.prefix);
   const config = await estateIfAny(ctx.configPath);
-  const drills: CadenceState[] = config ? await withState(ctx, config, (state) => cadenceStates(config.drills.values(), state.runs, ctx.clock.now())) : [];
+  // The state store is the system of record: Redis's live list of running drills keeps an
+  // entry whose removal was lost (a worker killed, an outage), which would show a ghost.
+  const fromState = config
+    ? await withState(ctx, config, async (state) => ({ running: await state.runs.list({ phase: 'running' }), drills: await cadenceStates(config.drills.values(), state.runs, ctx.clock.now()) }))
+    : undefined;
+  if (fromState) s.runningDrills = fromState.running.map((r) => ({ runId: r.runId, drill: r.drill, step: r.steps.at(-1)?.name ?? 'start', startedAt: r.startedAt, owner: r.owner }));
+  const drills: CadenceState[] = fromState?.drills ?? [];
   const overdue = drills.filter((d) => d.overdue);
   const notFresh = Object.entries(s.freshness).filter(([, v]) => v.status !== 'fresh');
   const workersAlive = Math.max(0, ...s.queues.map((q) => q.workers));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { checkCompleteness, type Completeness } from '../checks/index.js';
 import { formatDuration, type Drill, type LoadedConfig, type Resource } from '../config/index.js';
-import { LifeboatError, isRetryable, messageOf } from '../domain/index.js';
+import { LifeboatError, isRetryable, messageOf, type Logger } from '../domain/index.js';
 import {
   openDumpText,
   sandboxNames,
@@ -263,7 +263,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
   // Only one attempt's result becomes the slot's: one the queue will retry is an attempt, and
   // one whose claim a newer attempt took (its job ran twice) is not the slot's at all.
   const attemptOnly = phase === 'error' && retryable && opts.retriesLeft;
-  if (phase !== 'abandoned' && !attemptOnly && opts.fence && !(await opts.fence.finish({ runId: run.runId, phase, score: run.score?.score ?? null }))) {
+  if (phase !== 'abandoned' && opts.fence && !(await ownsSlot(opts.fence, attemptOnly ? undefined : { runId: run.runId, phase, score: run.score?.score ?? null }, log))) {
     failure = supersededError(opts.fence);
     phase = 'abandoned';
   }
@@ -279,6 +279,23 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
   else await deps.ledger.append({ type: attemptOnly ? 'drill.attempt-failed' : 'drill.finished', subject: run.runId, data });
   if (failure && phase === 'error' && failure instanceof LifeboatError && failure.code === 'CONFIG_INVALID') throw failure;
   return run;
+}
+
+/**
+ * Whether this attempt still holds its slot: finishing it with `result`, or (an attempt the
+ * queue retries) only asking. A state store that cannot answer does not cost the run its
+ * record: the run keeps its phase and the slot stays open for the next attempt.
+ */
+async function ownsSlot(fence: SlotFence, result: Record<string, unknown> | undefined, log: Logger): Promise<boolean> {
+  try {
+    if (result) return await fence.finish(result);
+    await fence.check();
+    return true;
+  } catch (err) {
+    if (superseded(err)) return false;
+    log.warn({ err: messageOf(err), slot: fence.slot }, 'could not record the slot\'s result; the run keeps its own');
+    return true;
+  }
 }
 
 const superseded = (err: unknown) => err instanceof LifeboatError && err.code === 'SLOT_SUPERSEDED';
