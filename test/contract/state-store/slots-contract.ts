@@ -56,4 +56,22 @@ export function slotsContract(backend: Backend): void {
     expect(tokens[done.indexOf(true)]).toBe(newest);
     expect(await store.slots.get(slot)).toMatchObject({ token: newest, result: { by: newest }, finishedAt: t(20).toISOString() });
   });
+
+  it('slots: a finish racing a new claim: either the finish wins and the claim gets its result, or the claim wins and the finish is refused', { timeout: 60_000 }, async () => {
+    const { store, another } = await backend.open();
+    const other = await another();
+    for (let round = 0; round < 20; round++) {
+      const slot = `race:${round}`;
+      const token = tokenOf(await store.slots.claim(slot, holder(1), t(0)));
+      const [finished, claim] = await Promise.all([store.slots.finish(slot, token, { round }, t(1)), other.slots.claim(slot, holder(2), t(1))]);
+      const rec = await store.slots.get(slot);
+      if (finished) {
+        expect(claim, `round ${round}`).toEqual({ finished: rec });
+        expect(rec).toMatchObject({ token, result: { round } });
+      } else {
+        expect(claim, `round ${round}`).toEqual({ token: token + 1 });
+        expect(rec).toEqual({ slot, token: token + 1, holder: holder(2), claimedAt: t(1).toISOString() });
+      }
+    }
+  });
 }
