@@ -45,6 +45,7 @@ export function secretRefsOf(estate: Estate): { where: string; ref: SecretRef }[
   for (const [name, c] of Object.entries(estate.credentials ?? {})) walk(`credentials.${name}`, c as Record<string, unknown>);
   for (const [name, r] of Object.entries(estate.alertRoutes ?? {})) walk(`alertRoutes.${name}`, r as Record<string, unknown>);
   if (estate.ledger?.signingKey) out.push({ where: 'ledger.signingKey', ref: estate.ledger.signingKey });
+  if (estate.ledger?.backend === 'postgres' && estate.ledger.url) out.push({ where: 'ledger.url', ref: estate.ledger.url });
   if (estate.state?.kind === 'postgres') out.push({ where: 'state.url', ref: estate.state.url });
   return out;
 }

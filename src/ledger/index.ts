@@ -3,6 +3,8 @@ export type { LedgerEntry, LedgerRecord } from './record.js';
 export { createFsLedger, type FsLedgerOptions } from './fs-ledger.js';
 export { verifyChain } from './verify-chain.js';
 export { createRedisLedger, closeRedis, type RedisLedgerOptions } from './redis-ledger.js';
+export { createPgLedger, type PgLedgerOptions } from './pg-ledger.js';
+export { APPEND_ONLY_MESSAGE } from './pg-ledger-schema.js';
 export type { Seal } from './seal.js';
 export type { SealingOptions } from './sealing.js';
 export { createSigner, createVerifier, generateLedgerKeyPair, keyIdOf, parsePrivateKey, parsePublicKey, type LedgerSigner, type LedgerVerifier } from './signing.js';

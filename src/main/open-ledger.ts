@@ -6,6 +6,7 @@ import {
   closeRedis,
   createDirWitness,
   createFsLedger,
+  createPgLedger,
   createRedisLedger,
   createRedisWitness,
   createSigner,
@@ -21,10 +22,10 @@ import { redisConnection } from '../queue/index.js';
 const DEFAULT_KEY = 'lifeboat:ledger';
 
 /**
- * The estate's ledger: a folder, or Redis (REDIS_URL) shared by every worker on every
- * machine; records signed with ledger.signingKey and checked against ledger.publicKey;
- * the newest seal also kept by the witness (by default in the state folder). Redis is
- * connected on first use only, and closed with the ledger.
+ * The estate's ledger: a folder, or Redis (REDIS_URL) or PostgreSQL (ledger.url) shared by
+ * every worker on every machine; records signed with ledger.signingKey and checked against
+ * ledger.publicKey; the newest seal also kept by the witness (by default in the state
+ * folder). Redis and PostgreSQL are connected on first use only, and closed with the ledger.
  */
 export async function openLedger(config: LoadedConfig, base: { clock: Clock; logger: Logger; env?: Env }): Promise<Ledger> {
   const env = base.env ?? {};
@@ -43,7 +44,9 @@ export async function openLedger(config: LoadedConfig, base: { clock: Clock; log
   const ledger =
     l?.backend === 'redis'
       ? createRedisLedger({ redis: sharedRedis('ledger backend redis'), key, clock: base.clock, logger: base.logger, sealing })
-      : createFsLedger({ dir: config.ledgerDir, clock: base.clock, logger: base.logger, sealing });
+      : l?.backend === 'postgres'
+        ? createPgLedger({ url: await resolveSecret(l.url!, 'ledger.url', env, config.baseDir), schema: l.schema, clock: base.clock, logger: base.logger, sealing })
+        : createFsLedger({ dir: config.ledgerDir, clock: base.clock, logger: base.logger, sealing });
   let closed: Promise<void> | undefined;
   return {
     ...ledger,
@@ -79,7 +82,7 @@ function witnessOf(config: LoadedConfig, ledgerKey: string, sharedRedis: (why: s
   if (w?.kind === 'redis') return createRedisWitness(sharedRedis('ledger.witness kind redis'), w.key ?? `${ledgerKey}:witness`);
   const dir = w?.kind === 'dir' ? path.resolve(config.baseDir, w.path) : config.stateDir;
   const inside = (child: string, parent: string) => !path.relative(parent, child).startsWith('..') && !path.isAbsolute(path.relative(parent, child));
-  if (config.estate.ledger?.backend !== 'redis' && inside(dir, config.ledgerDir)) {
+  if ((config.estate.ledger?.backend ?? 'file') === 'file' && inside(dir, config.ledgerDir)) {
     if (w) throw new LifeboatError('CONFIG_INVALID', `ledger.witness.path ${dir} is inside the ledger folder ${config.ledgerDir}: a witness must be kept somewhere else`);
     // The default (the state folder) sits inside the ledger folder: no witness rather than a useless one.
     return undefined;

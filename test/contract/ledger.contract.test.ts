@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock, silentLogger } from '../../src/domain/index.js';
 import {
   createDirWitness,
   createFsLedger,
+  createPgLedger,
   createRedisLedger,
   createRedisWitness,
   createSigner,
@@ -24,13 +26,39 @@ const clock = fixedClock('2026-11-22T00:00:00Z');
 const redis = new Redis('redis://127.0.0.1:6379');
 const keys: string[] = [];
 
+// A superuser connection: what an insider with the tables' owner rights could do.
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const pgAdmin = new pg.Pool({ connectionString: PG_URL, max: 2 });
+const pgRun = `lbledger_${randomBytes(4).toString('hex')}`;
+const schemas: string[] = [];
+
 afterAll(async () => {
   for (const k of keys) {
     const found = await redis.keys(`${k}*`);
     if (found.length) await redis.del(...found);
   }
   await redis.quit();
+  for (const s of schemas) await pgAdmin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  await pgAdmin.end();
 });
+
+/** Runs `fn` with the append-only triggers off (as the owner can), then turns them back on. */
+async function pgTamper(schema: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+  const c = await pgAdmin.connect();
+  const tables = [`"${schema}".ledger_records`, `"${schema}".ledger_seals`];
+  try {
+    await c.query('BEGIN');
+    for (const t of tables) await c.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
+    await fn(c);
+    for (const t of tables) await c.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
+    await c.query('COMMIT');
+  } catch (err) {
+    await c.query('ROLLBACK');
+    throw err;
+  } finally {
+    c.release();
+  }
+}
 
 const pair = generateLedgerKeyPair();
 const publicKey = parsePublicKey(pair.publicKey);
@@ -103,6 +131,39 @@ const backends: Record<string, Backend> = {
           await redis.del(`${key}:records`, `${key}:head`);
           if (records.length) await redis.rpush(`${key}:records`, ...records.map((r) => JSON.stringify(r)));
           if (head !== undefined) await redis.set(`${key}:head`, head);
+        },
+      };
+    },
+  },
+  postgres: {
+    async open(mode) {
+      const schema = `${pgRun}_${schemas.length}`;
+      schemas.push(schema);
+      const witnessDir = await tmp();
+      const sealing = mode ? { ...keyed(), witness: mode === 'key+witness' ? createDirWitness(witnessDir) : undefined } : undefined;
+      const s = `"${schema}"`;
+      return {
+        a: createPgLedger({ url: PG_URL, schema, clock, logger: silentLogger, sealing }),
+        b: createPgLedger({ url: PG_URL, schema, clock, logger: silentLogger, sealing }),
+        async editRecord(position, edit) {
+          const { rows } = await pgAdmin.query<{ seq: string; line: string }>(`SELECT seq, line FROM ${s}.ledger_records ORDER BY seq OFFSET $1 LIMIT 1`, [position - 1]);
+          const json = JSON.parse(rows[0]!.line) as Raw;
+          edit(json);
+          await pgTamper(schema, async (c) => void (await c.query(`UPDATE ${s}.ledger_records SET line = $1 WHERE seq = $2`, [JSON.stringify(json), rows[0]!.seq])));
+        },
+        async readRaw() {
+          const records = (await pgAdmin.query<{ line: string }>(`SELECT line FROM ${s}.ledger_records ORDER BY seq`)).rows.map((r) => JSON.parse(r.line) as Raw);
+          const head = (await pgAdmin.query<{ seal: string }>(`SELECT seal FROM ${s}.ledger_seals ORDER BY seq DESC LIMIT 1`)).rows[0]?.seal;
+          return { records, head };
+        },
+        async writeRaw(records, head) {
+          await pgTamper(schema, async (c) => {
+            await c.query(`DELETE FROM ${s}.ledger_records`);
+            await c.query(`DELETE FROM ${s}.ledger_seals`);
+            // Stored in the order given, as a rewritten file would be.
+            for (const [i, r] of records.entries()) await c.query(`INSERT INTO ${s}.ledger_records (seq, line) VALUES ($1, $2)`, [i + 1, JSON.stringify(r)]);
+            if (head !== undefined) await c.query(`INSERT INTO ${s}.ledger_seals (seq, seal) VALUES ($1, $2)`, [(JSON.parse(head) as { seq: number }).seq, head]);
+          });
         },
       };
     },

@@ -133,9 +133,18 @@ export const estateSchema = z
     version: z.literal(1).meta({ description: 'Format version of this file.' }),
     ledger: z
       .strictObject({
-        backend: z.enum(['file', 'redis']).default('file').meta({ description: 'file: a folder (one host, or a shared mount); redis: shared by workers on many machines (needs REDIS_URL).' }),
+        backend: z
+          .enum(['file', 'redis', 'postgres'])
+          .default('file')
+          .meta({ description: 'file: a folder (one host, or a shared mount); redis: shared by workers on many machines (needs REDIS_URL); postgres: shared too, and the database refuses UPDATE, DELETE and TRUNCATE of records (needs url).' }),
         dir: z.string().min(1).optional().meta({ description: 'Directory of the file ledger (default .lifeboat/ledger).' }),
         key: z.string().min(1).optional().meta({ description: 'Redis key prefix of the redis ledger (default lifeboat:ledger).' }),
+        url: secretRefSchema.optional().meta({ description: 'postgres://user:password@host:port/database of the postgres ledger (a secret: it holds the password). Best a role that may only SELECT and INSERT, not the tables\' owner.' }),
+        schema: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a PostgreSQL schema name: lower-case letters, digits and _, at most 63' })
+          .optional()
+          .meta({ description: 'Schema of the postgres ledger\'s tables (default lifeboat); created on the first append when missing.' }),
         publicKey: z
           .string()
           .refine(isEd25519PublicKey, { error: 'expected an ed25519 public key: the base64 line printed by lifeboat ledger keygen, or a PEM block' })
@@ -152,6 +161,7 @@ export const estateSchema = z
           .meta({ description: 'Where the newest seal is also kept, away from the records (default: the state folder).' }),
       })
       .refine((l) => !l.signingKey || l.publicKey, { error: 'ledger.signingKey needs ledger.publicKey (printed by lifeboat ledger keygen)', path: ['signingKey'] })
+      .refine((l) => l.backend !== 'postgres' || l.url, { error: 'ledger backend postgres needs ledger.url (postgres://…, as { env: NAME } or { file: path })', path: ['url'] })
       .optional(),
     stateDir: z.string().min(1).optional().meta({ description: 'Where lifeboat keeps caches and live state (default .lifeboat/state).' }),
     state: z
