@@ -43,6 +43,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'records as JSON text',
+    // jsonb refuses a NUL (\u0000) and half a surrogate pair, which a run's error or a step's
+    // details can carry from a client's output: a save would throw and the run stay stuck at
+    // its last step. JSON kept as text holds any record exactly, as the files backend does;
+    // the columns beside it carry what is filtered and ordered on.
+    sql: `
+      ALTER TABLE runs ALTER COLUMN record TYPE text USING record::text;
+      ALTER TABLE leases ALTER COLUMN record TYPE text USING record::text;
+      ALTER TABLE copies ALTER COLUMN record TYPE text USING record::text;
+      ALTER TABLE verdicts ALTER COLUMN verdict TYPE text USING verdict::text;
+      ALTER TABLE freshness ALTER COLUMN state TYPE text USING state::text;
+      ALTER TABLE slots ALTER COLUMN holder TYPE text USING holder::text, ALTER COLUMN result TYPE text USING result::text;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { underLock } from './transaction.js';
 
-/** A table of (key, jsonb value) rows read and written as one document: key → value. */
+/** A table of (key, JSON text value) rows read and written as one document: key → value. */
 export interface DocumentTable {
   /** Schema-qualified, quoted table name. */
   table: string;
@@ -13,8 +13,8 @@ export interface DocumentTable {
 
 export function keyedDocument<V>(pool: pg.Pool, t: DocumentTable) {
   const readWith = async (db: pg.Pool | pg.PoolClient): Promise<Record<string, V>> => {
-    const { rows } = await db.query<{ k: string; v: V }>(`SELECT ${t.key} AS k, ${t.value} AS v FROM ${t.table} ORDER BY ${t.key}`);
-    return Object.fromEntries(rows.map((r) => [r.k, r.v]));
+    const { rows } = await db.query<{ k: string; v: string }>(`SELECT ${t.key} AS k, ${t.value} AS v FROM ${t.table} ORDER BY ${t.key}`);
+    return Object.fromEntries(rows.map((r) => [r.k, JSON.parse(r.v) as V]));
   };
   return {
     read: () => readWith(pool),
@@ -34,7 +34,7 @@ export function keyedDocument<V>(pool: pg.Pool, t: DocumentTable) {
         const gone = [...before.keys()].filter((k) => !Object.hasOwn(doc, k));
         if (changed.length) {
           await client.query(
-            `INSERT INTO ${t.table} (${t.key}, ${t.value}) SELECT k, v::jsonb FROM unnest($1::text[], $2::text[]) AS x(k, v)
+            `INSERT INTO ${t.table} (${t.key}, ${t.value}) SELECT k, v FROM unnest($1::text[], $2::text[]) AS x(k, v)
              ON CONFLICT (${t.key}) DO UPDATE SET ${t.value} = EXCLUDED.${t.value}`,
             [changed.map((c) => c.k), changed.map((c) => c.v)],
           );

@@ -4,18 +4,18 @@ import type { SlotHolder, SlotRecord, SlotStore } from '../types.js';
 interface SlotRow {
   slot: string;
   token: string;
-  holder: SlotHolder;
+  holder: string;
   claimed_at: Date;
-  result: Record<string, unknown> | null;
+  result: string | null;
   finished_at: Date | null;
 }
 
 const recordOf = (r: SlotRow): SlotRecord => ({
   slot: r.slot,
   token: Number(r.token),
-  holder: r.holder,
+  holder: JSON.parse(r.holder) as SlotHolder,
   claimedAt: r.claimed_at.toISOString(),
-  ...(r.result ? { result: r.result } : {}),
+  ...(r.result !== null ? { result: JSON.parse(r.result) as Record<string, unknown> } : {}),
   ...(r.finished_at ? { finishedAt: r.finished_at.toISOString() } : {}),
 });
 
@@ -31,7 +31,7 @@ export function createPgSlots(pool: pg.Pool, s: string): SlotStore {
   return {
     async claim(slot, holder, at) {
       const { rows } = await pool.query<{ token: string }>(
-        `INSERT INTO ${s}.slots AS cur (slot, token, holder, claimed_at) VALUES ($1, 1, $2::jsonb, $3)
+        `INSERT INTO ${s}.slots AS cur (slot, token, holder, claimed_at) VALUES ($1, 1, $2, $3)
          ON CONFLICT (slot) DO UPDATE SET token = cur.token + 1, holder = EXCLUDED.holder, claimed_at = EXCLUDED.claimed_at
          WHERE cur.finished_at IS NULL
          RETURNING token`,
@@ -48,7 +48,7 @@ export function createPgSlots(pool: pg.Pool, s: string): SlotStore {
       return rows.length > 0;
     },
     async finish(slot, token, result, at) {
-      const { rowCount } = await pool.query(`UPDATE ${s}.slots SET result = $3::jsonb, finished_at = $4 WHERE slot = $1 AND token = $2 AND finished_at IS NULL`, [slot, token, JSON.stringify(result), at.toISOString()]);
+      const { rowCount } = await pool.query(`UPDATE ${s}.slots SET result = $3, finished_at = $4 WHERE slot = $1 AND token = $2 AND finished_at IS NULL`, [slot, token, JSON.stringify(result), at.toISOString()]);
       return rowCount === 1;
     },
     get,

@@ -6,8 +6,8 @@ import { underLock } from './transaction.js';
 export function createPgVerdicts(pool: pg.Pool, s: string, schema: string): VerdictPersistence {
   return {
     async load(version) {
-      const { rows } = await pool.query<{ location: string; fingerprint: string; verdict: VerdictEntry['verdict'] }>(`SELECT location, fingerprint, verdict FROM ${s}.verdicts WHERE version = $1`, [version]);
-      return new Map(rows.map((r) => [r.location, { fingerprint: r.fingerprint, verdict: r.verdict }]));
+      const { rows } = await pool.query<{ location: string; fingerprint: string; verdict: string }>(`SELECT location, fingerprint, verdict FROM ${s}.verdicts WHERE version = $1`, [version]);
+      return new Map(rows.map((r) => [r.location, { fingerprint: r.fingerprint, verdict: JSON.parse(r.verdict) as VerdictEntry['verdict'] }]));
     },
     // Only the changes are written: the whole cache is not rewritten at every sweep.
     save: (version, changes) =>
@@ -18,7 +18,7 @@ export function createPgVerdicts(pool: pg.Pool, s: string, schema: string): Verd
         if (set.length) {
           await client.query(
             `INSERT INTO ${s}.verdicts (location, version, fingerprint, verdict)
-             SELECT l, $1, f, v::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS x(l, f, v)
+             SELECT l, $1, f, v FROM unnest($2::text[], $3::text[], $4::text[]) AS x(l, f, v)
              ON CONFLICT (location) DO UPDATE SET version = EXCLUDED.version, fingerprint = EXCLUDED.fingerprint, verdict = EXCLUDED.verdict`,
             [version, set.map(([l]) => l), set.map(([, e]) => e.fingerprint), set.map(([, e]) => JSON.stringify(e.verdict))],
           );

@@ -30,7 +30,7 @@ export async function seedRunRows(url: string, schema: string, runs: readonly Dr
     for (let i = 0; i < runs.length; i += 5000) {
       await c.query(
         `INSERT INTO "${schema}".runs (run_id, drill, phase, job_key, started_at, record)
-         SELECT r->>'runId', r->>'drill', r->>'phase', r->>'jobKey', (r->>'startedAt')::timestamptz, r FROM jsonb_array_elements($1::jsonb) AS r`,
+         SELECT r->>'runId', r->>'drill', r->>'phase', r->>'jobKey', (r->>'startedAt')::timestamptz, r::text FROM jsonb_array_elements($1::jsonb) AS r`,
         [JSON.stringify(runs.slice(i, i + 5000))],
       );
     }
