@@ -17,7 +17,9 @@ export async function ledgerVerifyCommand(ctx: CliContext, opts: { json?: boolea
   } else {
     const config = await loadConfig(ctx.configPath);
     const rt = await ctx.openRuntime(config);
-    where = config.estate.ledger?.backend === 'redis' ? `redis ${config.estate.ledger.key ?? 'lifeboat:ledger'}` : config.ledgerDir;
+    const l = config.estate.ledger;
+    // Never the URL itself: it holds the password.
+    where = l?.backend === 'redis' ? `redis ${l.key ?? 'lifeboat:ledger'}` : l?.backend === 'postgres' ? `postgres schema ${l.schema ?? 'lifeboat'} (ledger.url)` : config.ledgerDir;
     try {
       report = await rt.ledger.verify();
     } finally {
