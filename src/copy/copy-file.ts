@@ -30,7 +30,7 @@ export interface CopyRequest {
  * holding different content is a conflict, reported and left alone.
  */
 export async function copyObject(src: RegionStore, dst: RegionStore, req: CopyRequest, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<CopyOutcome> {
-  const existing = await dst.head(req.key);
+  const existing = await dst.stat(req.key);
   if (existing?.notFile) return { kind: 'conflict', reason: `destination name ${req.key} in ${dst.region} ${existing.notFile}: not a copy, left untouched` };
   if (existing) return compareExisting(src, dst, req, existing.size, existing.writable);
 
@@ -41,7 +41,7 @@ export async function copyObject(src: RegionStore, dst: RegionStore, req: CopyRe
   if (offset > 0) {
     // Resume only from a prefix proven equal to the source's.
     const srcPrefix = createHash('sha256');
-    for await (const c of await src.read(req.key, { start: 0, end: offset - 1 })) {
+    for await (const c of await src.open(req.key, { start: 0, end: offset - 1 })) {
       srcPrefix.update(c as Buffer);
       hash.update(c as Buffer);
     }
@@ -73,7 +73,7 @@ async function finish(
         cb(null, chunk);
       },
     });
-    await pipeline(await src.read(req.key, { start: offset }), tee, await dst.openPartial(req.key, offset), { signal });
+    await pipeline(await src.open(req.key, { start: offset }), tee, await dst.openPartial(req.key, offset), { signal });
   }
   const sha256 = hash.digest('hex');
   await dst.syncPartial(req.key);
@@ -95,7 +95,7 @@ async function publish(src: RegionStore, dst: RegionStore, req: CopyRequest, sha
   const committed = await dst.commit(req.key, { mtime: req.mtime, storageClass: req.storageClass });
   if (committed === 'exists') {
     await dst.discardPartial(req.key);
-    const now = (await dst.head(req.key))!;
+    const now = (await dst.stat(req.key))!;
     if (now.notFile) return { kind: 'conflict', reason: `destination name ${req.key} in ${dst.region} ${now.notFile}: not a copy, left untouched` };
     return compareExisting(src, dst, req, now.size, now.writable);
   }
@@ -106,7 +106,7 @@ async function publish(src: RegionStore, dst: RegionStore, req: CopyRequest, sha
 async function verifyAndCommit(src: RegionStore, dst: RegionStore, req: CopyRequest, onBytes?: (n: number) => void): Promise<CopyOutcome> {
   // With a manifest, the written bytes are held to it; else to the source as inspected (or read now).
   const given = req.expectedSha256 ?? req.knownSha256;
-  const sourceHash = given ? Promise.resolve(given) : sha256Of(await src.read(req.key), undefined, onBytes).then((h) => h.hex);
+  const sourceHash = given ? Promise.resolve(given) : sha256Of(await src.open(req.key), undefined, onBytes).then((h) => h.hex);
   const [source, written] = await Promise.all([
     sourceHash,
     (async () => {
@@ -119,7 +119,7 @@ async function verifyAndCommit(src: RegionStore, dst: RegionStore, req: CopyRequ
 
 async function compareExisting(src: RegionStore, dst: RegionStore, req: CopyRequest, dstSize: number, writable?: boolean): Promise<CopyOutcome> {
   if (dstSize !== req.size) return { kind: 'conflict', reason: `destination holds ${dstSize} bytes under this name, the source ${req.size}` };
-  const [a, b] = await Promise.all([req.expectedSha256 ? Promise.resolve({ hex: req.expectedSha256 }) : sha256Of(await src.read(req.key)), sha256Of(await dst.read(req.key))]);
+  const [a, b] = await Promise.all([req.expectedSha256 ? Promise.resolve({ hex: req.expectedSha256 }) : sha256Of(await src.open(req.key)), sha256Of(await dst.open(req.key))]);
   if (a.hex !== b.hex) return { kind: 'conflict', reason: `destination holds different content under this name (sha256 ${b.hex.slice(0, 12)}…, source ${a.hex.slice(0, 12)}…)` };
   // The same bytes, but left writable by an interrupted publish: finish it.
   if (writable) await dst.seal(req.key);

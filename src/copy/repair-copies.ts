@@ -1,7 +1,7 @@
 import type { CopyPolicy, LoadedConfig } from '../config/index.js';
 import { messageOf, type Logger } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
-import type { RegionStore } from '../providers/index.js';
+import { listAll, type RegionStore } from '../providers/index.js';
 import { sha256Of } from './hash-stream.js';
 import { copyId, type CopyRegistryStore } from './copy-registry.js';
 import { resourcesOf } from './resources-of.js';
@@ -12,8 +12,8 @@ export interface Repair {
   action: 'finished' | 'removed-partial' | 'sealed';
 }
 
-/** The folder (a store prefix) a resource's copies land in, in every region. */
-export const copyFolder = (resourcePath: string) => resourcePath.split(/[\\/]+/).filter((p) => p && p !== '.').join('/') || '.';
+/** The folder (a store prefix: '' or ending in '/') a resource's copies land in, in every region. */
+export const copyFolder = (resourcePath: string) => resourcePath.split(/[\\/]+/).filter((p) => p && p !== '.').map((p) => `${p}/`).join('');
 
 /**
  * Finds what an interrupted publish left in each copy destination and finishes it: a final
@@ -52,11 +52,11 @@ export async function repairCopies(
               await note(l.key, 'removed-partial');
             }
           }
-          for (const o of await store.list(folder)) {
+          for await (const o of listAll(store, folder)) {
             const rec = reg[copyId(to, o.key)];
             if (!o.writable || !rec?.ok || !rec.sha256 || rec.size !== o.size) continue;
             // A verified copy left writable: sealed only while its bytes are still the verified ones.
-            if ((await sha256Of(await store.read(o.key))).hex !== rec.sha256) continue;
+            if ((await sha256Of(await store.open(o.key))).hex !== rec.sha256) continue;
             await store.seal(o.key);
             await note(o.key, 'sealed');
           }

@@ -86,7 +86,7 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
     let manifestOutcome: CopyOutcome | undefined;
     if (t.backup.manifest && (outcome.kind === 'copied' || outcome.kind === 'already')) {
       const mKey = key + MANIFEST_SUFFIX;
-      const head = await src.head(mKey);
+      const head = await src.stat(mKey);
       if (head) manifestOutcome = await copyObject(src, dst, { key: mKey, size: head.size, mtime: new Date(head.mtimeMs), storageClass: t.policy.storageClass });
       if (manifestOutcome) await register(deps, t, mKey, manifestOutcome, manifestOutcome.kind === 'conflict' ? manifestOutcome.reason : undefined);
     }
@@ -125,7 +125,7 @@ async function record(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resourc
 /** Remembers what is now at the destination: verified content, or the problem with it. */
 async function register(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resource; backup: BackupRef; to: string }, key: string, outcome: CopyOutcome, problem: string | undefined) {
   const now = deps.clock.now().toISOString();
-  const head = await deps.store(t.to).head(key);
+  const head = await deps.store(t.to).stat(key);
   if (!head || outcome.kind === 'source-bad') return;
   const storageClass = await storageClassOf(deps, t, key, outcome);
   await deps.registry.update((reg) => {

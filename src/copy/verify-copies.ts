@@ -28,7 +28,7 @@ export async function verifyCopies(
   const updates: CopyRecord[] = [];
   for (const rec of chosen) {
     const store = deps.store(rec.region);
-    const head = await store.head(rec.key);
+    const head = await store.stat(rec.key);
     let problem: string | undefined;
     deps.signal?.throwIfAborted();
     if (!head) problem = 'copy is gone';
@@ -37,7 +37,7 @@ export async function verifyCopies(
     else {
       const hash = createHash('sha256');
       try {
-        for await (const c of await store.read(rec.key)) {
+        for await (const c of await store.open(rec.key)) {
           hash.update(c as Buffer);
           await opts.pace?.((c as Buffer).length, deps.signal);
         }

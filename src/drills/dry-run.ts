@@ -39,7 +39,7 @@ export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readin
   };
   await attempt('backup', async () => {
     const sel = await selectBackup(drill, resource, { ...deps, now: deps.clock.now() });
-    const engine = await engineOfDump(sel.backup);
+    const engine = await engineOfDump(sel.backup, deps.store);
     const provider = await deps.sandbox(drill.sandbox);
     if (engine && engine !== provider.engine) throw new Error(`backup ${sel.backup.name} is a ${engine} dump but sandbox ${drill.sandbox} is ${provider.kind}`);
     if (plannedChecks(sel.backup.manifest, drill.checks) === 0) {

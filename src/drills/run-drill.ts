@@ -4,6 +4,7 @@ import { checkCompleteness, type Completeness } from '../checks/index.js';
 import { formatDuration, type Drill, type LoadedConfig, type Resource } from '../config/index.js';
 import { LifeboatError, isRetryable, messageOf, type Logger } from '../domain/index.js';
 import {
+  backupSource,
   openDumpText,
   sandboxNames,
   type Lease,
@@ -145,7 +146,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
   try {
     const selected = await step('locate', async () => {
       const sel: Selected = await selectBackup(drill, resource, { ...deps, now: started, signal });
-      const engine = await engineOfDump(sel.backup);
+      const engine = await engineOfDump(sel.backup, deps.store);
       if (engine && engine !== provider.engine) {
         throw new LifeboatError('CONFIG_INVALID', `backup ${sel.backup.name} is a ${engine} dump but sandbox ${drill.sandbox} is ${provider.kind}`);
       }
@@ -185,7 +186,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
       return { value: l, details: { database: l.database, user: l.user } };
     });
     const stats = await step('restore', async () => {
-      const file = selected.backup.location;
+      const file = backupSource(deps.store, selected.backup);
       let bytes = 0;
       const total = selected.backup.size;
       // A pg_dump custom archive arrives as SQL text too (pg_restore only decodes it), so every dump meets the same restore rules.

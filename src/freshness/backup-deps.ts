@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { Clock, Logger } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
-import type { BackupCatalog, BackupInspector } from '../providers/index.js';
+import type { BackupCatalog, BackupInspector, RegionStore } from '../providers/index.js';
 
 /**
  * What every job that reads backups (freshness, copies, drills) is given by the composition
@@ -12,6 +12,8 @@ export interface BackupDeps {
   logger: Logger;
   catalog: BackupCatalog;
   inspector: BackupInspector;
+  /** The storage of a region: where a backup's bytes are read (a drill's restore) and copies are written. */
+  store(region: string): RegionStore;
 }
 
 /** A job that also writes evidence of what it did (copies, drills): the loaded config and the ledger. */

@@ -24,7 +24,7 @@ export async function scrub(runtime: Runtime, opts: { rate?: number; resources?:
     bytes += n;
     await limit?.(n, signal);
   };
-  const inspector = createFileInspector(runtime.clock, { pace });
+  const inspector = createFileInspector(runtime.store, runtime.clock, { pace });
   const backups = await scrubBackups(runtime.config, { ...runtime, signal: opts.signal }, inspector, { resources: opts.resources });
   const copies = await verifyCopies({ ...runtime, signal: opts.signal }, { resources: opts.resources, pace });
   const result = { rate: rate ?? null, backups, copies, bytes, durationMs: Date.now() - started };

@@ -18,6 +18,7 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
     throw err;
   });
   const verdicts = await openVerdictCache(state.verdicts);
+  const store = regionStores(config);
   return {
     clock: base.clock,
     logger: base.logger,
@@ -31,11 +32,11 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
     sourceIdentity: sourceIdentities(config, base.env ?? {}),
     random: Math.random,
     registry: state.copies,
-    store: regionStores(config),
+    store,
     canaryTarget: (id) => canaryTargetFor(config, config.resources.get(id)!, base.env ?? {}),
     catalog: createDumpDirCatalog(config.regionRoots),
     // Every reader of backups (freshness, copies, drills) shares one memory of verdicts.
-    inspector: cachedInspector(createFileInspector(base.clock), verdicts),
+    inspector: cachedInspector(createFileInspector(store, base.clock), verdicts),
     verdicts,
     close: async () => {
       try {

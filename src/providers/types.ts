@@ -1,12 +1,18 @@
 import type { Resource, Manifest } from '../config/index.js';
 
+/** The storage of a region lives in region-store.ts; named here too, beside the other provider interfaces. */
+export type { ObjectInfo, RegionStore, StorageClass } from './region-store.js';
+
 export type TimeSource = 'manifest' | 'name' | 'mtime';
 
 /** One restorable point of a resource, as its catalog sees it without reading the content. */
 export interface BackupRef {
   resourceId: string;
   region: string;
-  /** Where the provider finds it again: an absolute path for local regions, a key for object stores. */
+  /**
+   * The object's URI, `<scheme>://<region>/<key>` (local://, cos://): never a path. Its bytes
+   * are read through the region's store (openBackup); it also keys the verdict cache.
+   */
   location: string;
   name: string;
   size: number;

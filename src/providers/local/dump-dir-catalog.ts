@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Resource, MANIFEST_SUFFIX } from '../../config/index.js';
 import { LifeboatError, messageOf, nameTimeParser } from '../../domain/index.js';
 import { readdirFast as readdir } from '../../fsutil/index.js';
+import { objectUri } from '../object-key.js';
 import type { BackupCatalog, BackupRef } from '../types.js';
 import { DEFAULT_PATTERNS, globToRegExp } from './glob.js';
 import { readManifest, type ManifestRead } from './manifest-reader.js';
@@ -138,7 +139,7 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
     },
     async list(resource, region = resource.region) {
       const at = await dirOf(resource, region);
-      const { dir } = at;
+      const { root, dir } = at;
       const listing = await readDir(at, resource);
       if (!listing) return [];
       const { names, statOf } = listing;
@@ -153,10 +154,11 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
         const st = statOf.get(name);
         // A folder named like a backup is not one; a link is listed, as unusable, so nobody mistakes it for a backup.
         if (!st || st.kind === 2) continue;
-        const location = path.join(dir, name);
-        const m = st.kind === 0 && statOf.get(name + MANIFEST_SUFFIX) ? manifestCache.get(location + MANIFEST_SUFFIX) : undefined;
+        const file = path.join(dir, name);
+        const key = path.relative(root, file).split(path.sep).join('/');
+        const m = st.kind === 0 && statOf.get(name + MANIFEST_SUFFIX) ? manifestCache.get(file + MANIFEST_SUFFIX) : undefined;
         // Unchanged since the last listing: hand back the same object, so a repeated sweep allocates next to nothing.
-        const prev = refCache.get(location);
+        const prev = refCache.get(file);
         if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs && prev.kind === st.kind && prev.manifestEntry === m && prev.ref.resourceId === resource.id && prev.ref.region === region) {
           refs.push(prev.ref);
           continue;
@@ -172,7 +174,7 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
         const ref: BackupRef = {
           resourceId: resource.id,
           region,
-          location,
+          location: objectUri('local', region, key),
           name,
           size: st.size,
           modifiedAt: new Date(st.mtimeMs),
@@ -183,7 +185,7 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
           refused,
           fingerprint: `${st.size}:${st.mtimeMs}:${st.kind}:${m?.key ?? '-'}`,
         };
-        refCache.set(location, { size: st.size, mtimeMs: st.mtimeMs, kind: st.kind, manifestEntry: m, ref });
+        refCache.set(file, { size: st.size, mtimeMs: st.mtimeMs, kind: st.kind, manifestEntry: m, ref });
         refs.push(ref);
       }
       return refs.sort((a, b) => b.time.getTime() - a.time.getTime() || (a.name < b.name ? 1 : -1));

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { constants as C } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzip } from 'node:zlib';
@@ -8,8 +6,8 @@ import { promisify } from 'node:util';
 
 const gunzipAsync = promisify(gunzip);
 import { LifeboatError, messageOf, type Clock } from '../../domain/index.js';
+import { backupKey, type StoreOf } from '../open-backup.js';
 import type { BackupInspector, Verdict } from '../types.js';
-import { openNoFollow } from './safe-fs.js';
 
 export interface InspectorOptions {
   /** Awaited for every chunk read: a scrub's rate limit. */
@@ -19,11 +17,11 @@ export interface InspectorOptions {
 const PGDMP_MAGIC = Buffer.from('PGDMP');
 
 /**
- * Decides usability of a local backup file in one streaming pass: sha256 of the bytes,
- * and for gzip files a full decompression so a truncated or corrupt archive is caught.
- * The file is opened without following links; a link is unusable and never read.
+ * Decides usability of a backup in one streaming pass through its region's store: sha256
+ * of the bytes, and for gzip files a full decompression so a truncated or corrupt archive
+ * is caught. The store refuses a link (and a key leaving the region): unusable, never read.
  */
-export function createFileInspector(clock: Clock, opts: InspectorOptions = {}): BackupInspector {
+export function createFileInspector(stores: StoreOf, clock: Clock, opts: InspectorOptions = {}): BackupInspector {
   return {
     async inspect(backup, signal) {
       const checkedAt = clock.now().toISOString();
@@ -35,28 +33,25 @@ export function createFileInspector(clock: Clock, opts: InspectorOptions = {}): 
       if (m?.file !== undefined && m.file !== backup.name) return verdict(false, 0, `manifest describes ${m.file}, not ${backup.name} (it sits beside the wrong file)`);
       if (m?.size !== undefined && m.size !== backup.size) return verdict(false, 0, `size ${backup.size} bytes differs from the manifest's ${m.size}`);
 
-      let fh: FileHandle;
+      const changed = (now: number) => verdict(false, 0, `changed while being checked: ${now} bytes now, ${backup.size} when listed`);
+      let source: Readable;
       try {
-        fh = await openNoFollow(backup.location, C.O_RDONLY);
+        const store = stores(backup.region);
+        const key = backupKey(backup);
+        source = await store.open(key);
+        const info = await store.stat(key);
+        if (!info || info.notFile || info.size !== backup.size) {
+          source.destroy();
+          return info && !info.notFile ? changed(info.size) : verdict(false, 0, info?.notFile ? `${key} ${info.notFile}` : `${key} is gone`);
+        }
       } catch (err) {
         if (err instanceof LifeboatError) return verdict(false, 0, messageOf(err));
         throw err;
       }
-      const st = await fh.stat().catch(async (err) => {
-        await fh.close();
-        throw err;
-      });
-      if (!st.isFile()) {
-        await fh.close();
-        return verdict(false, 0, 'not a plain file');
-      }
-      if (st.size !== backup.size) {
-        await fh.close();
-        return verdict(false, 0, `changed while being checked: ${st.size} bytes now, ${backup.size} when listed`);
-      }
 
       if (backup.size <= SMALL_FILE) {
-        const small = await inspectSmall(fh, isGzip(backup.name), opts.pace, signal);
+        const small = await inspectSmall(source, isGzip(backup.name), opts.pace, signal);
+        if (small.bytesRead !== backup.size) return changed(small.bytesRead);
         if (small.gzipError) return verdict(false, small.bytesRead, `gzip does not decompress to its end (${small.gzipError})`);
         return finish(small.sha256, small.bytesRead, small.head);
       }
@@ -65,7 +60,6 @@ export function createFileInspector(clock: Clock, opts: InspectorOptions = {}): 
       let bytesRead = 0;
       let head: Buffer | undefined;
       const gzip = isGzip(backup.name);
-      const source = fh.createReadStream({ highWaterMark: 1 << 20 });
       const pace = opts.pace;
       const tap = new Transform({
         transform(chunk: Buffer, _e, cb) {
@@ -87,6 +81,7 @@ export function createFileInspector(clock: Clock, opts: InspectorOptions = {}): 
         }
         throw err;
       }
+      if (bytesRead !== backup.size) return changed(bytesRead);
       return finish(hash.digest('hex'), bytesRead, head);
 
       function finish(sha256: string, bytes: number, first: Buffer | undefined): Verdict {
@@ -105,13 +100,10 @@ const SMALL_FILE = 1 << 20;
 /** Decompressed output allowed in memory for a small file; past it, the streaming path decides. */
 const SMALL_INFLATED_LIMIT = 64 << 20;
 
-async function inspectSmall(fh: FileHandle, gzip: boolean, pace?: InspectorOptions['pace'], signal?: AbortSignal): Promise<{ sha256: string; bytesRead: number; head: Buffer; gzipError?: string }> {
-  let buf: Buffer;
-  try {
-    buf = await fh.readFile();
-  } finally {
-    await fh.close();
-  }
+async function inspectSmall(source: Readable, gzip: boolean, pace?: InspectorOptions['pace'], signal?: AbortSignal): Promise<{ sha256: string; bytesRead: number; head: Buffer; gzipError?: string }> {
+  const chunks: Buffer[] = [];
+  for await (const c of source) chunks.push(c as Buffer);
+  const buf = Buffer.concat(chunks);
   await pace?.(buf.length, signal);
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const result = { sha256, bytesRead: buf.length, head: buf.subarray(0, 8) };

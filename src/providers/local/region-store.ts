@@ -1,122 +1,126 @@
-import { constants as C, type WriteStream } from 'node:fs';
-import { copyFile, link, lstat, mkdir, readdir, unlink, type FileHandle } from 'node:fs/promises';
+import { constants as C } from 'node:fs';
+import { copyFile, link, lstat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { LifeboatError } from '../../domain/index.js';
-import { checkFolders, inside, linkRefused, openNoFollow, pathOfFd, realRoot } from './safe-fs.js';
+import { checkPrefix, objectUri } from '../object-key.js';
+import type { Leftover, ObjectInfo, RegionStore, ThawStatus } from '../region-store.js';
+import { readMeta } from './region-meta.js';
+import { idOf, isInternal, localPaths, metaOf, PARTIAL_SUFFIX, partialOf, type LocalPaths, type Stat } from './region-paths.js';
+import { createPending, pendingWritable } from './region-put.js';
+import { walkKeys } from './region-walk.js';
+import { linkRefused, openNoFollow, pathOfFd } from './safe-fs.js';
 
-export interface ObjectInfo {
-  key: string;
-  size: number;
-  mtimeMs: number;
-  /** Set when the name holds something that is not a plain file (a link, a folder): never read, never replaced. */
-  notFile?: string;
-  /** A plain file that is still writable: a copy is read-only once published. */
-  writable?: boolean;
-}
+/** The local stores made here: a server-side copy between two of them opens the source's file directly. */
+const localFiles = new WeakMap<RegionStore, (key: string) => Promise<FileHandle>>();
 
-export type StorageClass = 'STANDARD' | 'STANDARD_IA' | 'ARCHIVE' | 'DEEP_ARCHIVE';
-
-/** A partial found beside (or instead of) its final name: what an interrupted publish leaves. */
-export interface Leftover {
-  key: string;
-  /** same: the final name is already the partial's file (killed between link and unlink); other: it holds another file; none: nothing yet (resumable). */
-  final: 'same' | 'other' | 'none';
-}
+const DEFAULT_PAGE = 1000;
 
 /**
- * Where copies are written: a region's storage, addressed by key. The local store is a
- * folder; object storage (COS) implements the same calls with multipart uploads for
- * partials, server-side copy, storage classes, and restore (thaw) before reading archives.
- * A local store never follows a link and never leaves its root.
+ * A region that is a folder. Keys are paths below the root; no link is ever followed and
+ * the root is never left (safe-fs.ts). Objects are published read-only under their final
+ * name with link(), so nothing is ever replaced. Local objects are never archived: thaw is
+ * a no-op and thawStatus says available. There is no object lock: retention and
+ * setRetention are absent (a published object is only read-only by its mode bits, which
+ * its owner can change). Storage class and sha256 given to putIfAbsent (and copied by
+ * copy) are kept in a hidden sidecar; the copy code's commit records none (the copy
+ * registry holds the class, and a copy's folder holds only copies).
  */
-export interface RegionStore {
-  readonly region: string;
-  head(key: string): Promise<ObjectInfo | undefined>;
-  read(key: string, opts?: { start?: number; end?: number }): Promise<Readable>;
-  /** Bytes already written by an interrupted copy of key (0 when none). */
-  partialSize(key: string): Promise<number>;
-  readPartial(key: string): Promise<Readable>;
-  /** Appends to the partial of key from `offset` (truncating anything past it); from 0, a new file created exclusively. */
-  openPartial(key: string, offset: number): Promise<WriteStream>;
-  /** Makes the partial durable (fsync) before it is verified. */
-  syncPartial(key: string): Promise<void>;
-  discardPartial(key: string): Promise<void>;
-  /** Publishes the verified partial under key (read-only first), never replacing an object already there. */
-  commit(key: string, opts: { mtime: Date; storageClass: StorageClass }): Promise<'committed' | 'exists'>;
-  /**
-   * Copies key from another store into this store's partial without the bytes passing
-   * through lifeboat (copy_file_range or a reflink between folders; a server-side copy
-   * between COS buckets). False when these two stores cannot do that.
-   */
-  copyIntoPartial(from: RegionStore, key: string): Promise<boolean>;
-  /** For stores that are folders: the file behind a key, opened without following links. */
-  openLocal?(key: string): Promise<FileHandle>;
-  list(prefix: string): Promise<ObjectInfo[]>;
-  /** Partials left in the folder of prefix by interrupted copies. */
-  leftovers(prefix: string): Promise<Leftover[]>;
-  /** Finishes a publish: the final made read-only, and a partial that is the same file removed. */
-  seal(key: string): Promise<void>;
-}
-
-const PARTIAL_SUFFIX = '.lifeboat-partial';
-
 export function createLocalRegionStore(region: string, root: string): RegionStore {
+  const p = localPaths(region, root);
   /** Partials this process created or opened, by key: commit publishes only the very file that was written. */
   const owned = new Map<string, string>();
-  const idOf = (st: { dev: number; ino: number }) => `${st.dev}:${st.ino}`;
-  const base = () => realRoot(root);
-  const full = async (key: string) => inside(await base(), key);
-  const partialOf = (p: string) => path.join(path.dirname(p), `.${path.basename(p)}${PARTIAL_SUFFIX}`);
-  const partialPath = async (key: string) => partialOf(await full(key));
-  /** The folder of a file exists and is real all the way from the root (created on the way when asked). */
-  const folderOk = async (file: string, create = false) => {
-    if (create) await mkdir(path.resolve(root), { recursive: true });
-    return checkFolders(await base(), path.dirname(file), { create });
-  };
-  const lstatIn = async (file: string) => ((await folderOk(file)) ? lstat(file).catch(() => undefined) : undefined);
-  const withFile = async <T>(file: string, flags: number, fn: (fh: FileHandle) => Promise<T>): Promise<T> => {
-    const fh = await openNoFollow(file, flags);
-    try {
-      return await fn(fh);
-    } finally {
+  const partialPath = async (key: string) => partialOf(await p.full(key));
+  const openFile = async (key: string): Promise<FileHandle> => {
+    const file = await p.full(key);
+    if (!(await p.folderOk(file))) throw p.notHere(key);
+    const fh = await openNoFollow(file, C.O_RDONLY);
+    if (!(await fh.stat()).isFile()) {
       await fh.close();
+      throw linkRefused(file, 'is not a plain file');
     }
+    return fh;
   };
-  const fsyncDir = async (dir: string) => withFile(dir, C.O_RDONLY | C.O_DIRECTORY, (fh) => fh.sync());
-  const readStream = async (file: string, opts?: { start?: number; end?: number }) => (await openNoFollow(file, C.O_RDONLY)).createReadStream({ start: opts?.start, end: opts?.end, highWaterMark: 1 << 20 });
   /** A fresh partial, created exclusively: whatever had its name (a stale partial, a planted link) is unlinked first, never followed. */
   const createPartial = async (key: string) => {
-    const p = await partialPath(key);
-    await folderOk(p, true);
-    await unlink(p).catch(() => undefined);
-    const fh = await openNoFollow(p, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o600);
+    const part = await partialPath(key);
+    await p.folderOk(part, true);
+    await unlink(part).catch(() => undefined);
+    const fh = await openNoFollow(part, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o600);
     owned.set(key, idOf(await fh.stat()));
     return fh;
   };
-  const info = (key: string, st: Awaited<ReturnType<typeof lstat>>): ObjectInfo => ({
+  const info = async (key: string, file: string, st: Stat, withMeta: boolean): Promise<ObjectInfo> => ({
     key,
     size: Number(st.size),
     mtimeMs: Number(st.mtimeMs),
+    ...(withMeta && st.isFile() ? await readMeta(file) : {}),
+    archived: false,
+    restoring: false,
     notFile: st.isSymbolicLink() ? 'is a symbolic link' : st.isFile() ? undefined : 'is not a plain file',
     writable: st.isFile() && (Number(st.mode) & 0o222) !== 0,
   });
+  const available = async (key: string): Promise<ThawStatus> => {
+    const st = await store.stat(key);
+    if (!st || st.notFile) throw p.notHere(key);
+    return { state: 'available' };
+  };
 
-  return {
+  const store: RegionStore = {
     region,
-    async head(key) {
-      const st = await lstatIn(await full(key));
-      return st && info(key, st);
+    uri: (key) => objectUri('local', region, key),
+    async list(prefix, opts = {}) {
+      checkPrefix(prefix);
+      const after = opts.cursor === undefined ? undefined : Buffer.from(opts.cursor, 'base64url').toString('utf8');
+      const limit = Math.max(1, opts.limit ?? DEFAULT_PAGE);
+      const { files, more } = await walkKeys(await p.base(), prefix, { after, limit, accept: (n) => !isInternal(n) });
+      const entries: ObjectInfo[] = [];
+      for (const f of files) {
+        const st = await lstat(f.file).catch(() => undefined);
+        if (st?.isFile()) entries.push(await info(f.key, f.file, st, f.siblings.has(path.basename(metaOf(f.file)))));
+      }
+      const last = files.at(-1)?.key;
+      return { entries, next: more && last !== undefined ? Buffer.from(last, 'utf8').toString('base64url') : undefined };
     },
-    async read(key, opts) {
-      const file = await full(key);
-      if (!(await folderOk(file))) throw new LifeboatError('BACKUP_UNREADABLE', `${key} is not in region ${region}`);
-      return readStream(file, opts);
+    async stat(key) {
+      const file = await p.full(key);
+      const st = await p.lstatIn(file);
+      return st && info(key, file, st, true);
     },
+    async open(key, range) {
+      return (await openFile(key)).createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1 << 20 });
+    },
+    async putIfAbsent(key, opts = {}) {
+      return pendingWritable(p, key, await createPending(p, key), opts);
+    },
+    async copy(key, to, toKey) {
+      const target = localTargets.get(to);
+      if (!target) return false;
+      const meta = await readMeta(await p.full(key));
+      const src = await openFile(key);
+      try {
+        const pending = await createPending(target, toKey);
+        try {
+          if (!(await copyBetween(src, pending.fh))) {
+            await pending.abandon();
+            return false;
+          }
+          await pending.publish({ mtime: (await src.stat()).mtime, meta });
+          return true;
+        } catch (err) {
+          await pending.abandon();
+          throw err;
+        }
+      } finally {
+        await src.close();
+      }
+    },
+    thaw: (key) => available(key),
+    thawStatus: (key) => available(key),
+
     async partialSize(key) {
-      const st = await lstatIn(await partialPath(key));
+      const st = await p.lstatIn(await partialPath(key));
       // Only a plain file of its own can be resumed; anything else is replaced by a fresh partial.
-      return st?.isFile() && st.nlink === 1 ? st.size : 0;
+      return st?.isFile() && st.nlink === 1 ? Number(st.size) : 0;
     },
     async readPartial(key) {
       const fh = await openNoFollow(await partialPath(key), C.O_RDONLY);
@@ -129,30 +133,30 @@ export function createLocalRegionStore(region: string, root: string): RegionStor
     },
     async openPartial(key, offset) {
       if (offset === 0) return (await createPartial(key)).createWriteStream({ highWaterMark: 1 << 20 });
-      const p = await partialPath(key);
-      if (!(await folderOk(p))) throw new LifeboatError('BACKUP_UNREADABLE', `no partial of ${key} to resume in region ${region}`);
-      const fh = await openNoFollow(p, C.O_WRONLY);
+      const part = await partialPath(key);
+      if (!(await p.folderOk(part))) throw new LifeboatError('BACKUP_UNREADABLE', `no partial of ${key} to resume in region ${region}`);
+      const fh = await openNoFollow(part, C.O_WRONLY);
       const st = await fh.stat();
       if (!st.isFile() || st.nlink !== 1) {
         await fh.close();
-        throw linkRefused(p, 'is not a plain file of its own');
+        throw linkRefused(part, 'is not a plain file of its own');
       }
       owned.set(key, idOf(st));
       await fh.truncate(offset);
       return fh.createWriteStream({ start: offset, highWaterMark: 1 << 20 });
     },
-    syncPartial: async (key) => withFile(await partialPath(key), C.O_RDONLY, (fh) => fh.sync()),
+    syncPartial: async (key) => p.withFile(await partialPath(key), C.O_RDONLY, (fh) => fh.sync()),
     async discardPartial(key) {
-      const p = await partialPath(key);
+      const part = await partialPath(key);
       owned.delete(key);
       // unlink removes a link itself, never what it points to.
-      if (await folderOk(p)) await unlink(p).catch(() => undefined);
+      if (await p.folderOk(part)) await unlink(part).catch(() => undefined);
     },
     async commit(key, opts) {
-      const p = await partialPath(key);
-      const final = await full(key);
-      if (!(await folderOk(final))) throw new LifeboatError('BACKUP_UNREADABLE', `nothing to publish for ${key} in region ${region}`);
-      return withFile(p, C.O_RDONLY, async (fh) => {
+      const part = await partialPath(key);
+      const final = await p.full(key);
+      if (!(await p.folderOk(final))) throw new LifeboatError('BACKUP_UNREADABLE', `nothing to publish for ${key} in region ${region}`);
+      return p.withFile(part, C.O_RDONLY, async (fh) => {
         const st = await fh.stat();
         if (!st.isFile() || st.nlink !== 1 || (owned.has(key) && owned.get(key) !== idOf(st))) {
           throw new LifeboatError('BACKUP_UNREADABLE', `the partial of ${key} in region ${region} is not the file that was verified: not published`);
@@ -163,29 +167,25 @@ export function createLocalRegionStore(region: string, root: string): RegionStor
         await fh.chmod(0o444);
         // link() never replaces an existing name (nor follows the partial): write-once even against a racing writer.
         try {
-          await link(p, final);
+          await link(part, final);
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'exists' as const;
           throw err;
         }
-        await unlink(p);
+        await unlink(part);
         owned.delete(key);
-        await fsyncDir(path.dirname(final));
+        await p.fsyncDir(path.dirname(final));
         return 'committed' as const;
       });
     },
     async copyIntoPartial(from, key) {
-      if (!from.openLocal) return false;
-      const src = await from.openLocal(key);
+      const openSource = localFiles.get(from);
+      if (!openSource) return false;
+      const src = await openSource(key);
       try {
         const dst = await createPartial(key);
         try {
-          const [s, d] = await Promise.all([pathOfFd(src), pathOfFd(dst)]);
-          if (!s || !d) return false;
-          // A reflink where the filesystem offers one (as cp does), a kernel-side copy otherwise,
-          // between the two descriptors already proven to be the right files (no path is looked up again).
-          await copyFile(`/proc/self/fd/${src.fd}`, `/proc/self/fd/${dst.fd}`, C.COPYFILE_FICLONE);
-          return true;
+          return await copyBetween(src, dst);
         } finally {
           await dst.close();
         }
@@ -193,53 +193,53 @@ export function createLocalRegionStore(region: string, root: string): RegionStor
         await src.close();
       }
     },
-    async openLocal(key) {
-      const file = await full(key);
-      if (!(await folderOk(file))) throw new LifeboatError('BACKUP_UNREADABLE', `${key} is not in region ${region}`);
-      return openNoFollow(file, C.O_RDONLY);
-    },
-    async list(prefix) {
-      const dir = inside(await base(), prefix, { allowRoot: true });
-      if (!(await checkFolders(await base(), dir).catch(() => false))) return [];
-      const names = await readdir(dir).catch(() => [] as string[]);
-      const out: ObjectInfo[] = [];
-      for (const n of names) {
-        if (n.endsWith(PARTIAL_SUFFIX)) continue;
-        const st = await lstat(path.join(dir, n)).catch(() => undefined);
-        if (st?.isFile()) out.push(info(path.posix.join(prefix, n), st));
-      }
-      return out;
-    },
     async leftovers(prefix) {
-      const dir = inside(await base(), prefix, { allowRoot: true });
-      if (!(await checkFolders(await base(), dir).catch(() => false))) return [];
+      const { files } = await walkKeys(await p.base(), checkPrefix(prefix), { limit: Infinity, accept: (n) => n.startsWith('.') && n.endsWith(PARTIAL_SUFFIX) });
       const out: Leftover[] = [];
-      for (const n of await readdir(dir).catch(() => [] as string[])) {
-        if (!n.startsWith('.') || !n.endsWith(PARTIAL_SUFFIX)) continue;
-        const name = n.slice(1, -PARTIAL_SUFFIX.length);
-        const [ps, fs] = await Promise.all([lstat(path.join(dir, n)).catch(() => undefined), lstat(path.join(dir, name)).catch(() => undefined)]);
+      for (const f of files) {
+        const name = path.basename(f.file).slice(1, -PARTIAL_SUFFIX.length);
+        const finalFile = path.join(path.dirname(f.file), name);
+        const [ps, fs] = await Promise.all([lstat(f.file).catch(() => undefined), lstat(finalFile).catch(() => undefined)]);
         if (!ps) continue;
         const final = !fs ? 'none' : ps.isFile() && fs.isFile() && idOf(ps) === idOf(fs) ? 'same' : 'other';
-        out.push({ key: path.posix.join(prefix, name), final });
+        out.push({ key: f.key.slice(0, f.key.length - path.basename(f.file).length) + name, final });
       }
       return out;
     },
     async seal(key) {
-      const final = await full(key);
-      const p = partialOf(final);
-      if (!(await folderOk(final))) return;
-      await withFile(final, C.O_RDONLY, async (fh) => {
+      const final = await p.full(key);
+      const part = partialOf(final);
+      if (!(await p.folderOk(final))) return;
+      await p.withFile(final, C.O_RDONLY, async (fh) => {
         const st = await fh.stat();
         if (!st.isFile()) throw linkRefused(final, 'is not a plain file');
-        const ps = await lstat(p).catch(() => undefined);
+        const ps = await lstat(part).catch(() => undefined);
         const ownPartial = ps?.isFile() && idOf(ps) === idOf(st);
         // Another hard link to the same file (outside the region, say) would be made read-only too: not ours to seal.
         if (st.nlink > (ownPartial ? 2 : 1)) throw new LifeboatError('BACKUP_UNREADABLE', `${key} in region ${region} has ${st.nlink} hard links: not sealed`, { retryable: false });
         await fh.chmod(0o444);
         await fh.sync();
-        if (ownPartial) await unlink(p);
+        if (ownPartial) await unlink(part);
       });
-      await fsyncDir(path.dirname(final));
+      await p.fsyncDir(path.dirname(final));
     },
   };
+  localFiles.set(store, openFile);
+  localTargets.set(store, p);
+  return store;
+}
+
+/** The paths of the local stores made here: where copy() writes in another local store. */
+const localTargets = new WeakMap<RegionStore, LocalPaths>();
+
+/**
+ * A reflink where the filesystem offers one (as cp does), a kernel-side copy otherwise,
+ * between two descriptors already proven to be the right files (no path is looked up again).
+ * False where /proc is not there to name them.
+ */
+async function copyBetween(src: FileHandle, dst: FileHandle): Promise<boolean> {
+  const [s, d] = await Promise.all([pathOfFd(src), pathOfFd(dst)]);
+  if (!s || !d) return false;
+  await copyFile(`/proc/self/fd/${src.fd}`, `/proc/self/fd/${dst.fd}`, C.COPYFILE_FICLONE);
+  return true;
 }
