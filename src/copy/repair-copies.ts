@@ -1,6 +1,6 @@
 import type { CopyPolicy, LoadedConfig } from '../config/index.js';
 import { messageOf, type Logger } from '../domain/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { EventRecorder } from '../events/index.js';
 import { listAll, type RegionStore } from '../providers/index.js';
 import { sha256Of } from './hash-stream.js';
 import { copyId, type CopyRegistryStore } from './copy-registry.js';
@@ -23,7 +23,7 @@ export const copyFolder = (resourcePath: string) => resourcePath.split(/[\\/]+/)
  * partial is left to be resumed. Runs before every copy pass, so also on start.
  */
 export async function repairCopies(
-  deps: { config: LoadedConfig; ledger: Ledger; logger: Logger; registry: CopyRegistryStore; store(region: string): RegionStore },
+  deps: { config: LoadedConfig; events: EventRecorder; logger: Logger; registry: CopyRegistryStore; store(region: string): RegionStore },
   opts: { policy?: string } = {},
 ): Promise<Repair[]> {
   const done: Repair[] = [];
@@ -39,7 +39,7 @@ export async function repairCopies(
         const store = deps.store(to);
         const note = async (key: string, action: Repair['action']) => {
           done.push({ region: to, key, action });
-          await deps.ledger.append({ type: 'copy.repaired', subject: resource.id, data: { region: to, key, action } });
+          await deps.events.record('copy.repaired', resource.id, { region: to, key, action });
           deps.logger.warn({ region: to, key, action }, `copy ${key} in ${to}: interrupted publish repaired (${action})`);
         };
         try {

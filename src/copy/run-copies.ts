@@ -1,7 +1,6 @@
 import { MANIFEST_SUFFIX, type CopyPolicy, type Resource } from '../config/index.js';
 import { mapLimit, messageOf } from '../domain/index.js';
 import type { EvidenceDeps } from '../freshness/index.js';
-import type { LedgerEntry } from '../ledger/index.js';
 import { type BackupRef, type RegionStore, type StorageClass } from '../providers/index.js';
 import { copyObject, type CopyOutcome } from './copy-file.js';
 import { copyId, copyKey, type CopyRecord, type CopyRegistryStore } from './copy-registry.js';
@@ -103,22 +102,18 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
 }
 
 async function record(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resource; backup: BackupRef; to: string }, key: string, outcome: CopyOutcome, problem: string | undefined, durationMs: number) {
-  const entry: LedgerEntry = {
-    type: outcome.kind === 'copied' ? 'copy.completed' : outcome.kind === 'already' ? 'copy.already-present' : outcome.kind === 'conflict' ? 'copy.conflict' : 'copy.source-bad',
-    subject: t.resource.id,
-    data: {
-      from: { region: t.resource.region, key },
-      to: { region: t.to, key },
-      storageClass: (await storageClassOf(deps, t, key, outcome)) ?? null,
-      size: t.backup.size,
-      sha256: 'sha256' in outcome ? outcome.sha256 : null,
-      durationMs,
-      verified: outcome.kind === 'copied' || outcome.kind === 'already',
-      resumedFrom: outcome.kind === 'copied' ? outcome.resumedFrom : null,
-      problem: problem ?? null,
-    },
-  };
-  await deps.ledger.append(entry);
+  const type = outcome.kind === 'copied' ? 'copy.completed' : outcome.kind === 'already' ? 'copy.already-present' : outcome.kind === 'conflict' ? 'copy.conflict' : 'copy.source-bad';
+  await deps.events.record(type, t.resource.id, {
+    from: { region: t.resource.region, key },
+    to: { region: t.to, key },
+    storageClass: (await storageClassOf(deps, t, key, outcome)) ?? null,
+    size: t.backup.size,
+    sha256: 'sha256' in outcome ? outcome.sha256 : null,
+    durationMs,
+    verified: outcome.kind === 'copied' || outcome.kind === 'already',
+    resumedFrom: outcome.kind === 'copied' ? outcome.resumedFrom : null,
+    problem: problem ?? null,
+  });
   await register(deps, t, key, outcome, problem);
 }
 

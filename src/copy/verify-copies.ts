@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '../domain/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { EventRecorder } from '../events/index.js';
 import type { RegionStore } from '../providers/index.js';
 import type { CopyRecord, CopyRegistryStore } from './copy-registry.js';
 import { copyId } from './copy-registry.js';
@@ -16,7 +16,7 @@ export interface VerifyResult {
  * I/O: the copies verified longest ago go first.
  */
 export async function verifyCopies(
-  deps: { registry: CopyRegistryStore; store(region: string): RegionStore; ledger: Ledger; clock: Clock; logger: Logger; signal?: AbortSignal },
+  deps: { registry: CopyRegistryStore; store(region: string): RegionStore; events: EventRecorder; clock: Clock; logger: Logger; signal?: AbortSignal },
   opts: { sample?: number; resources?: readonly string[]; pace?: (bytes: number, signal?: AbortSignal) => Promise<void> } = {},
 ): Promise<VerifyResult> {
   const reg = await deps.registry.read();
@@ -51,7 +51,7 @@ export async function verifyCopies(
     result.checked++;
     const at = deps.clock.now().toISOString();
     updates.push({ ...rec, verifiedAt: at, ok: !problem, problem, mtimeMs: head ? Math.floor(head.mtimeMs) : rec.mtimeMs });
-    await deps.ledger.append({ type: 'copy.verified', subject: rec.resource, data: { region: rec.region, key: rec.key, ok: !problem, problem: problem ?? null, sha256: rec.sha256 } });
+    await deps.events.record('copy.verified', rec.resource, { region: rec.region, key: rec.key, ok: !problem, problem: problem ?? null, sha256: rec.sha256 });
     if (problem) {
       result.bad.push({ region: rec.region, key: rec.key, problem });
       deps.logger.error({ region: rec.region, key: rec.key }, `copy ${rec.key} in ${rec.region}: ${problem}`);

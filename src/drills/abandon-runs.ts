@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { messageOf, type Clock, type Logger } from '../domain/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { EventRecorder } from '../events/index.js';
 import type { LeaseStore, SandboxProvider } from '../providers/index.js';
 import { HEARTBEAT_MS, lastSeen } from './run-heartbeat.js';
 import type { RunStore } from './run-store.js';
@@ -8,7 +8,7 @@ import type { DrillRun } from './types.js';
 
 interface AbandonDeps {
   runs: RunStore;
-  ledger: Ledger;
+  events: EventRecorder;
   clock: Clock;
   logger: Logger;
   /** Live state (distributed mode): an abandoned run leaves the running drills. */
@@ -25,7 +25,7 @@ async function markAbandoned(run: DrillRun, why: string, deps: AbandonDeps, data
   run.error = `abandoned: ${why}; last seen ${seen} at step ${step}`;
   await deps.runs.save(run);
   await deps.live?.drill(run).catch(() => undefined);
-  await deps.ledger.append({ type: 'drill.abandoned', subject: run.runId, data: { drill: run.drill, jobKey: run.jobKey ?? null, lastStep: run.steps.at(-1)?.name ?? null, lastSeenAt: seen, owner: run.owner, why, ...data } });
+  await deps.events.record('drill.abandoned', run.runId, { drill: run.drill, jobKey: run.jobKey ?? null, lastStep: run.steps.at(-1)?.name ?? null, lastSeenAt: seen, owner: run.owner, why, ...data });
   deps.logger.warn({ run: run.runId, lastSeenAt: seen }, run.error);
 }
 

@@ -85,7 +85,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
   // The guard runs before anything is written anywhere: a refusal is ledgered as one, never as a started drill.
   await guardSandbox(config, drill.sandbox, provider, deps).catch(async (err: unknown) => {
     if (err instanceof LifeboatError && err.code === 'SANDBOX_REFUSED') {
-      await deps.ledger.append({ type: 'drill.refused', subject: drill.name, data: { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, reason: err.message } });
+      await deps.events.record('drill.refused', drill.name, { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, reason: err.message });
     }
     throw err;
   });
@@ -111,7 +111,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
   deps.signal?.addEventListener('abort', onStop, { once: true });
   const signal = abort.signal;
   await deps.runs.save(run);
-  await deps.ledger.append({ type: 'drill.started', subject: run.runId, data: { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, backup: drill.backup, targets } });
+  await deps.events.record('drill.started', run.runId, { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, backup: drill.backup, targets });
   // While it runs, the run says it is alive: a sweep takes a run not seen for a while for dead (abandoned).
   const heartbeat = startHeartbeat(run, deps.runs, clock);
 
@@ -122,6 +122,7 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
     run.steps.push(rec);
     await deps.runs.save(run);
     await deps.onRunChange?.(run).catch(() => undefined);
+    await deps.events.record('drill.step', run.runId, { drill: run.drill, step: stepName, at: rec.startedAt });
     log.info(`step ${stepName}`);
     try {
       // Work steps end when the drill is stopped or times out, even if what they wait on never
@@ -276,8 +277,8 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
   await deps.runs.save(run);
   await deps.onRunChange?.(run).catch(() => undefined);
   const data = { drill: run.drill, resource: run.resource, sandbox: run.sandbox, phase, backup: run.backup ?? null, score: run.score ?? null, phases: run.phases, checks: run.checks ?? [], error: run.error ?? null };
-  if (phase === 'abandoned') await deps.ledger.append({ type: 'drill.superseded', subject: run.runId, data: { ...data, slot: opts.fence?.slot ?? null } });
-  else await deps.ledger.append({ type: attemptOnly ? 'drill.attempt-failed' : 'drill.finished', subject: run.runId, data });
+  if (phase === 'abandoned') await deps.events.record('drill.superseded', run.runId, { ...data, slot: opts.fence?.slot ?? null });
+  else await deps.events.record(attemptOnly ? 'drill.attempt-failed' : 'drill.finished', run.runId, data);
   if (failure && phase === 'error' && failure instanceof LifeboatError && failure.code === 'CONFIG_INVALID') throw failure;
   return run;
 }

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '../domain/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { EventRecorder } from '../events/index.js';
 import type { LeaseStore, SandboxProvider } from '../providers/index.js';
 import { abandonDeadRuns, type DeadRunOptions } from './abandon-runs.js';
 import type { RunStore } from './run-store.js';
@@ -17,7 +17,7 @@ export interface DeadDrillSweep extends SweepResult {
  * sandboxes nobody owns any more, theirs included.
  */
 export async function sweepDeadDrills(
-  deps: { runs: RunStore; leases: LeaseStore; sandbox(name: string): Promise<SandboxProvider>; ledger: Ledger; clock: Clock; logger: Logger; live?: { drill(run: DrillRun): Promise<void> } },
+  deps: { runs: RunStore; leases: LeaseStore; sandbox(name: string): Promise<SandboxProvider>; events: EventRecorder; clock: Clock; logger: Logger; live?: { drill(run: DrillRun): Promise<void> } },
   opts: DeadRunOptions & { force?: boolean } = {},
 ): Promise<DeadDrillSweep> {
   const { abandoned } = await abandonDeadRuns(deps, opts);

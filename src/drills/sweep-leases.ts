@@ -1,5 +1,5 @@
 import { messageOf, type Clock, type Logger } from '../domain/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { EventRecorder } from '../events/index.js';
 import { ownerIsGone, type Lease, type LeaseStore, type SandboxProvider } from '../providers/index.js';
 import type { RunStore } from './run-store.js';
 
@@ -37,7 +37,7 @@ export const teardownBackoffMs = (attempts: number) => Math.min(BACKOFF_MAX_MS, 
  * what it names may still exist.
  */
 export async function sweepLeases(
-  deps: { leases: LeaseStore; sandbox(name: string): Promise<SandboxProvider>; clock: Clock; logger: Logger; ledger: Ledger; runs?: RunStore },
+  deps: { leases: LeaseStore; sandbox(name: string): Promise<SandboxProvider>; clock: Clock; logger: Logger; events: EventRecorder; runs?: RunStore },
   opts: { staleAfterMs?: number; force?: boolean } = {},
 ): Promise<SweepResult> {
   const now = deps.clock.now();
@@ -66,7 +66,7 @@ export async function sweepLeases(
       const provider = await deps.sandbox(lease.sandbox);
       await provider.destroy(lease);
       await deps.leases.remove(lease.id);
-      await deps.ledger.append({ type: 'sandbox.swept', subject: lease.runId, data: { lease: lease.id, sandbox: lease.sandbox, database: lease.database, user: lease.user ?? null, ...(before ? { afterFailedAttempts: before.attempts } : {}) } });
+      await deps.events.record('sandbox.swept', lease.runId, { lease: lease.id, sandbox: lease.sandbox, database: lease.database, user: lease.user ?? null, ...(before ? { afterFailedAttempts: before.attempts } : {}) });
       result.removed.push(lease);
     } catch (err) {
       const error = messageOf(err);
@@ -74,7 +74,7 @@ export async function sweepLeases(
       await deps.leases.put({ ...lease, teardownFailures: failures } as SweptLease).catch(() => undefined);
       deps.logger.error({ lease: lease.id, attempts: failures.attempts, err: error }, 'sweep: could not tear down; the lease stays and is retried with backoff');
       if (!before) {
-        await deps.ledger.append({ type: 'sandbox.sweep-failed', subject: lease.runId, data: { lease: lease.id, sandbox: lease.sandbox, database: lease.database, user: lease.user ?? null, error } });
+        await deps.events.record('sandbox.sweep-failed', lease.runId, { lease: lease.id, sandbox: lease.sandbox, database: lease.database, user: lease.user ?? null, error });
         result.failed.push({ lease, error });
       } else {
         const nextTryAfter = new Date(now.getTime() + teardownBackoffMs(failures.attempts)).toISOString();

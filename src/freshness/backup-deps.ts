@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { Clock, Logger } from '../domain/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { EventRecorder } from '../events/index.js';
 import type { BackupCatalog, BackupInspector, RegionStore } from '../providers/index.js';
 
 /**
@@ -16,8 +16,8 @@ export interface BackupDeps {
   store(region: string): RegionStore;
 }
 
-/** A job that also writes evidence of what it did (copies, drills): the loaded config and the ledger. */
+/** A job that also tells what it did (copies, drills): the loaded config and the events (the ledger keeps the evidence ones). */
 export interface EvidenceDeps extends BackupDeps {
   config: LoadedConfig;
-  ledger: Ledger;
+  events: EventRecorder;
 }

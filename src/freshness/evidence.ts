@@ -1,4 +1,4 @@
-import type { Ledger, LedgerEntry } from '../ledger/index.js';
+import { event, type EventRecorder, type LifeboatEvent } from '../events/index.js';
 import { STATUS_RANK, subjectOf, type FreshnessResult, type FreshnessStatus } from './types.js';
 
 /** What is remembered per resource between sweeps to decide what is worth a ledger record. */
@@ -23,22 +23,20 @@ export type FreshnessState = Record<string, ResourceState>;
  * Pure: folds one sweep's results into the state and returns the records to write, a
  * status change when there is one and one summary per resource for each finished day.
  */
-export function evidenceFor(state: FreshnessState, results: readonly FreshnessResult[]): { state: FreshnessState; entries: LedgerEntry[] } {
+export function evidenceFor(state: FreshnessState, results: readonly FreshnessResult[]): { state: FreshnessState; entries: LifeboatEvent[] } {
   const next: FreshnessState = { ...state };
-  const entries: LedgerEntry[] = [];
+  const entries: LifeboatEvent[] = [];
   for (const r of results) {
     const subject = subjectOf(r);
     const today = r.checkedAt.slice(0, 10);
     let s = next[subject] ? { ...next[subject]!, day: { ...next[subject]!.day } } : undefined;
     if (s && s.day.date !== today) {
-      entries.push({ type: 'freshness.daily-summary', subject, data: { ...s.day, statusAtEnd: s.status } });
+      entries.push(event('freshness.daily-summary', subject, { ...s.day, statusAtEnd: s.status }));
       s.day = newDay(today, s.status);
     }
     if (!s || s.status !== r.status) {
-      entries.push({
-        type: r.kind === 'copy' ? 'copy.status-changed' : 'freshness.status-changed',
-        subject,
-        data: {
+      entries.push(
+        event(r.kind === 'copy' ? 'copy.status-changed' : 'freshness.status-changed', subject, {
           from: s?.status ?? null,
           to: r.status,
           reason: r.reason,
@@ -47,8 +45,8 @@ export function evidenceFor(state: FreshnessState, results: readonly FreshnessRe
           rpoMs: r.rpoMs,
           graceMs: r.graceMs,
           checkedAt: r.checkedAt,
-        },
-      });
+        }),
+      );
       s = { status: r.status, since: r.checkedAt, day: s?.day ?? newDay(today, r.status) };
     }
     s.day.checks++;
@@ -75,10 +73,10 @@ export interface FreshnessStateStore {
 }
 
 /** Writes a sweep's evidence: the state and the ledger move together under the store's lock. */
-export async function recordFreshness(results: readonly FreshnessResult[], deps: { ledger: Ledger; freshness: FreshnessStateStore }): Promise<LedgerEntry[]> {
+export async function recordFreshness(results: readonly FreshnessResult[], deps: { events: EventRecorder; freshness: FreshnessStateStore }): Promise<LifeboatEvent[]> {
   return deps.freshness.update(async (state) => {
     const { state: next, entries } = evidenceFor(state, results);
-    await deps.ledger.appendMany(entries);
+    await deps.events.recordMany(entries);
     return { state: next, value: entries };
   });
 }

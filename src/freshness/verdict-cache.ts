@@ -71,17 +71,22 @@ export async function openVerdictCache(persistence: VerdictPersistence | undefin
 /**
  * An inspector that reads a backup only when the cache has no verdict for its current
  * fingerprint; `recheck` reads it again whatever the cache says (before a restore, in a scrub).
+ * `onVerdict` hears each verdict made by reading (not one taken from the cache).
  */
-export function cachedInspector(inner: BackupInspector, cache: VerdictCache): BackupInspector {
+export function cachedInspector(inner: BackupInspector, cache: VerdictCache, onVerdict?: (backup: BackupRef, verdict: Verdict) => void): BackupInspector {
+  const judged = (backup: BackupRef, verdict: Verdict) => {
+    onVerdict?.(backup, verdict);
+    return verdict;
+  };
   return {
     async inspect(backup, signal) {
       const hit = cache.get(backup);
       if (hit) return hit;
       const verdict = await inner.inspect(backup, signal);
       cache.set(backup, verdict);
-      return verdict;
+      return judged(backup, verdict);
     },
-    recheck: (backup, signal) => recheckBackup(backup, inner, cache, signal),
+    recheck: async (backup, signal) => judged(backup, await recheckBackup(backup, inner, cache, signal)),
   };
 }
 

@@ -7,7 +7,7 @@ export async function checkAll(runtime: Runtime, opts: { resources?: readonly st
   const { results, stats } = await sweepFreshness(runtime.config, runtime, { resources: opts.resources, signal: opts.signal });
   const copies = (await copyStatus(runtime.config, runtime.catalog, await runtime.registry.read(), runtime.clock.now())).filter((c) => !opts.resources || opts.resources.includes(c.resource));
   const all = [...results, ...copies];
-  const entries = await recordFreshness(all, { ledger: runtime.ledger, freshness: runtime.state.freshness });
+  const entries = await recordFreshness(all, { events: runtime.events, freshness: runtime.state.freshness });
   await runtime.live?.freshness(all);
   return { results: all, stats, recorded: entries.length };
 }

@@ -28,11 +28,7 @@ export async function scrub(runtime: Runtime, opts: { rate?: number; resources?:
   const backups = await scrubBackups(runtime.config, { ...runtime, signal: opts.signal }, inspector, { resources: opts.resources });
   const copies = await verifyCopies({ ...runtime, signal: opts.signal }, { resources: opts.resources, pace });
   const result = { rate: rate ?? null, backups, copies, bytes, durationMs: Date.now() - started };
-  await runtime.ledger.append({
-    type: 'scrub.completed',
-    subject: 'scrub',
-    data: { rate: result.rate, backups: backups.length, backupsBad: backups.filter((b) => !b.ok).length, copies: copies.checked, copiesBad: copies.bad.length, bytes, durationMs: result.durationMs },
-  });
+  await runtime.events.record('scrub.completed', 'scrub', { rate: result.rate, backups: backups.length, backupsBad: backups.filter((b) => !b.ok).length, copies: copies.checked, copiesBad: copies.bad.length, bytes, durationMs: result.durationMs });
   return result;
 }
 

@@ -4,11 +4,19 @@ import type { FreshnessResult, SweepDeps } from '../freshness/index.js';
 import type { CanaryTarget, RegionStore } from '../providers/index.js';
 import type { CopyRegistryStore } from '../copy/index.js';
 import type { StateStore } from '../state/index.js';
+import type { EventBus, EventRecorder } from '../events/index.js';
+import type { Ledger } from '../ledger/index.js';
 
 /** Everything a job needs for one loaded config: providers, ledger, clock, logger. Built by the composition root. */
 export interface Runtime extends SweepDeps, Omit<DrillDeps, 'signal' | 'onProgress' | 'onRunChange'> {
   /** Runs, leases, copies, verdicts, freshness state and slot claims: files or PostgreSQL. */
   state: StateStore;
+  /** The evidence chain, for reading and verifying; what happens is written through `events`. */
+  ledger: Ledger;
+  /** Where every state change is told: the ledger keeps the evidence, the bus delivers all. */
+  events: EventRecorder;
+  /** The bus `events` publishes on, for subscribers (alerts, metrics, the API). */
+  bus: EventBus;
   /** Verified cold copies, shared by whoever copies or verifies. */
   registry: CopyRegistryStore;
   /** The storage of a region, where copies are written and read. */

@@ -3,7 +3,8 @@ import type { Env, LoadedConfig } from '../config/index.js';
 import type { Clock, Logger } from '../domain/index.js';
 import { cachedInspector, openVerdictCache } from '../freshness/index.js';
 import type { Runtime } from '../jobs/index.js';
-import { createDumpDirCatalog, createFileInspector, createLocalRegionStore, type RegionStore } from '../providers/index.js';
+import { createDumpDirCatalog, createFileInspector, createLocalRegionStore, type BackupRef, type RegionStore, type Verdict } from '../providers/index.js';
+import { createEventRecorder, createLocalBus } from '../events/index.js';
 import { canaryTargetFor } from './canary-targets.js';
 import { openLedger } from './open-ledger.js';
 import { openStateStore } from './open-state.js';
@@ -19,11 +20,19 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
   });
   const verdicts = await openVerdictCache(state.verdicts);
   const store = regionStores(config);
+  // One process's bus; distributed workers record on a Redis-stream bus of their own (queue/workers.ts).
+  const bus = createLocalBus(base.logger);
+  const events = createEventRecorder({ ledger, bus, logger: base.logger });
+  // A verdict is live news (metrics), not evidence: told without waiting, never failing the read.
+  const onVerdict = (b: BackupRef, v: Verdict) =>
+    void events.record('backup.verdict', b.resourceId, { resource: b.resourceId, region: b.region, name: b.name, usable: v.usable, reason: v.reason ?? null, sha256: v.sha256 ?? null }).catch(() => undefined);
   return {
     clock: base.clock,
     logger: base.logger,
     config,
     ledger,
+    events,
+    bus,
     state,
     leases: state.leases,
     runs: state.runs,
@@ -36,11 +45,12 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
     canaryTarget: (id) => canaryTargetFor(config, config.resources.get(id)!, base.env ?? {}),
     catalog: createDumpDirCatalog(config.regionRoots),
     // Every reader of backups (freshness, copies, drills) shares one memory of verdicts.
-    inspector: cachedInspector(createFileInspector(store, base.clock), verdicts),
+    inspector: cachedInspector(createFileInspector(store, base.clock), verdicts, onVerdict),
     verdicts,
     close: async () => {
       try {
         await verdicts.save();
+        await bus.close();
         await ledger.close();
       } finally {
         await state.close();

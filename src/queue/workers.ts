@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { createEventRecorder, createRedisBus } from '../events/index.js';
 import { formatDuration, type Schedule } from '../config/index.js';
 import { isRetryable, messageOf, type Logger } from '../domain/index.js';
 import { nextFireTime } from '../scheduling/index.js';
@@ -68,6 +69,9 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'worker state connection problem (reconnecting)'));
   const log = runLog(redis, prefix);
   const live = createLiveState(redis, prefix);
+  // Events cross processes here: whatever a job records reaches subscribers on any machine.
+  const bus = createRedisBus(redis, prefix, logger);
+  runtime = { ...runtime, bus, events: createEventRecorder({ ledger: runtime.ledger, bus, logger }) };
   const me = `${hostname()}:${process.pid}`;
   const abort = new AbortController();
   const sweeper = startDeadDrillSweeper(runtime, redis, connection, prefix, logger, { everyMs: opts.sweepEveryMs, holder: me, live });

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { manifestFromFile } from '../../src/checks/index.js';
 import { renderPostgresDump, shopDatabase } from '../../src/demo/index.js';
+import { silentLogger } from '../../src/domain/index.js';
+import { createRedisBus, type LifeboatEvent } from '../../src/events/index.js';
 import { runCli } from '../helpers/cli.js';
 import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
 import { cliProcesses } from '../helpers/spawn.js';
@@ -75,6 +78,12 @@ describe('distributed mode on one PostgreSQL state', () => {
     const env = { LB_STATE_URL: STATE_URL, REDIS_URL: REDIS };
     const workers = [a, b].map((dir) => procs.launch(['worker', '--prefix', prefix, '--log-format', 'json'], { cwd: dir, env }));
 
+    // What the API and alerts will do: hear every worker's events on the deployment's stream.
+    const listener = new Redis(REDIS);
+    const bus = createRedisBus(listener, prefix, silentLogger);
+    const heard: LifeboatEvent[] = [];
+    const subscription = bus.subscribe((e) => void heard.push(e));
+    await subscription.ready;
     const drills = new Queue('drill', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
     const copies = new Queue('copy', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
     try {
@@ -88,6 +97,13 @@ describe('distributed mode on one PostgreSQL state', () => {
       await drills.close();
       await copies.close();
     }
+    await waitFor(() => heard.some((e) => e.type === 'drill.finished'), { timeout: 10_000, what: 'drill.finished on the event stream' }).finally(async () => {
+      await bus.close();
+      listener.disconnect();
+    });
+    const drillEvents = heard.filter((e) => e.type.startsWith('drill.')).map((e) => (e.type === 'drill.step' ? `step ${(e.data as { step: string }).step}` : e.type));
+    expect(drillEvents).toEqual(['drill.started', 'step locate', 'step fetch', 'step provision', 'step restore', 'step verify', 'step score', 'step teardown', 'drill.finished']);
+    expect(heard.filter((e) => e.type === 'copy.completed').map((e) => e.subject)).toEqual(['shop']);
 
     const fromBoth = async (args: string[]) => {
       const [ra, rb] = [await runCli(args, { cwd: a, env }), await runCli(args, { cwd: b, env })];

@@ -79,12 +79,12 @@ describe('freshness on real folders', () => {
   it('writes a ledger record on each status change, not on every check', async () => {
     const { dir, config, rt, clock, sweep } = await setup([res('r')]);
     await writeDump(dir, 'r', 'a.sql', { at: hoursAgo(1) });
-    const record = async () => recordFreshness(await sweep(), { ledger: rt.ledger, freshness: rt.state.freshness });
+    const record = async () => recordFreshness(await sweep(), { events: rt.events, freshness: rt.state.freshness });
     expect((await record()).map((e) => e.type)).toEqual(['freshness.status-changed']);
     expect(await record()).toEqual([]);
     clock.advance(24 * 3_600_000);
     // A new day: the finished day's summary, then the change seen today.
-    expect((await record()).map((e) => [e.type, e.data.to ?? e.data.date])).toEqual([
+    expect((await record()).map((e) => [e.type, (e.data as { to?: string; date?: string }).to ?? (e.data as { date?: string }).date])).toEqual([
       ['freshness.daily-summary', '2026-11-22'],
       ['freshness.status-changed', 'stale'],
     ]);

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { fixedClock, LifeboatError, silentLogger } from '../../src/domain/index.js';
 import { abandonDeadRuns, lastSeen, startHeartbeat, sweepDeadDrills, sweepLeases, teardownBackoffMs, type DrillRun, type RunFilter, type RunStore, type SweptLease } from '../../src/drills/index.js';
+import { createEventRecorder } from '../../src/events/index.js';
 import type { Ledger } from '../../src/ledger/index.js';
 import type { Lease, LeaseStore, SandboxProvider } from '../../src/providers/index.js';
 import { waitFor } from '../helpers/wait.js';
@@ -30,6 +31,8 @@ function memoryLeases(initial: Lease[] = []): LeaseStore & { all: Map<string, Sw
   const all = new Map<string, SweptLease>(initial.map((l) => [l.id, structuredClone(l)]));
   return { all, put: async (l) => void all.set(l.id, structuredClone(l)), remove: async (id) => void all.delete(id), list: async () => [...all.values()].map((l) => structuredClone(l)) };
 }
+/** What lifeboat records goes through the recorder, onto this in-memory ledger. */
+const eventsOn = (ledger: Ledger) => createEventRecorder({ ledger, logger: silentLogger });
 function memoryLedger(): Ledger & { entries: { type: string; subject: string; data: Record<string, unknown> }[] } {
   const entries: { type: string; subject: string; data: Record<string, unknown> }[] = [];
   return {
@@ -63,7 +66,7 @@ describe('runs whose process died are marked abandoned, with when they were last
     const seen = new Date(T0.getTime() + 7 * MIN).toISOString();
     const runs = memoryRuns([run('a', { lastSeenAt: seen })]);
     const ledger = memoryLedger();
-    const r = await abandonDeadRuns({ runs, ledger, clock, logger: silentLogger });
+    const r = await abandonDeadRuns({ runs, events: eventsOn(ledger), clock, logger: silentLogger });
     expect(r.abandoned.map((x) => x.runId)).toEqual(['a']);
     const saved = runs.all.get('a')!;
     expect(saved).toMatchObject({ phase: 'abandoned', lastSeenAt: seen, endedAt: clock.now().toISOString() });
@@ -71,7 +74,7 @@ describe('runs whose process died are marked abandoned, with when they were last
     expect(saved.steps.at(-1)!.endedAt).toBeUndefined();
     expect(ledger.entries).toEqual([{ type: 'drill.abandoned', subject: 'a', data: expect.objectContaining({ lastSeenAt: seen, lastStep: 'restore', drill: 'd' }) }]);
     // A second sweep finds nothing more to do.
-    expect((await abandonDeadRuns({ runs, ledger, clock, logger: silentLogger })).abandoned).toEqual([]);
+    expect((await abandonDeadRuns({ runs, events: eventsOn(ledger), clock, logger: silentLogger })).abandoned).toEqual([]);
     expect(ledger.entries).toHaveLength(1);
   });
 
@@ -84,7 +87,7 @@ describe('runs whose process died are marked abandoned, with when they were last
     const clock = fixedClock(new Date(T0.getTime() + 60 * MIN));
     const fresh = new Date(T0.getTime() + 59 * MIN).toISOString();
     const runs = memoryRuns([run('mine', { owner: { host: hostname(), pid: process.pid } }), run('parent', { owner: { host: hostname(), pid: process.ppid }, lastSeenAt: fresh })]);
-    const r = await abandonDeadRuns({ runs, ledger: memoryLedger(), clock, logger: silentLogger });
+    const r = await abandonDeadRuns({ runs, events: eventsOn(memoryLedger()), clock, logger: silentLogger });
     expect(r.abandoned).toEqual([]);
     expect(r.running.map((x) => x.runId).sort()).toEqual(['mine', 'parent']);
   });
@@ -92,7 +95,7 @@ describe('runs whose process died are marked abandoned, with when they were last
   it('a live pid whose run has been silent for long is another process now (pid reused): abandoned', async () => {
     const clock = fixedClock(new Date(T0.getTime() + 60 * MIN));
     const runs = memoryRuns([run('reused', { owner: { host: hostname(), pid: process.ppid }, lastSeenAt: new Date(T0.getTime() + 10 * MIN).toISOString() })]);
-    const r = await abandonDeadRuns({ runs, ledger: memoryLedger(), clock, logger: silentLogger });
+    const r = await abandonDeadRuns({ runs, events: eventsOn(memoryLedger()), clock, logger: silentLogger });
     expect(r.abandoned[0]!.error).toMatch(/is another process now/);
   });
 
@@ -102,7 +105,7 @@ describe('runs whose process died are marked abandoned, with when they were last
       run('silent', { owner: { host: 'elsewhere', pid: 1 }, lastSeenAt: new Date(T0.getTime() + 40 * MIN).toISOString() }),
       run('alive', { owner: { host: 'elsewhere', pid: 1 }, lastSeenAt: new Date(T0.getTime() + 59 * MIN).toISOString() }),
     ]);
-    const r = await abandonDeadRuns({ runs, ledger: memoryLedger(), clock, logger: silentLogger });
+    const r = await abandonDeadRuns({ runs, events: eventsOn(memoryLedger()), clock, logger: silentLogger });
     expect(r.abandoned.map((x) => x.runId)).toEqual(['silent']);
     expect(r.abandoned[0]!.error).toMatch(/its process on elsewhere has been silent for 1200 s/);
   });
@@ -111,7 +114,7 @@ describe('runs whose process died are marked abandoned, with when they were last
     const clock = fixedClock(new Date(T0.getTime() + 2 * MIN));
     const runs = memoryRuns([run('held', { jobKey: 'drill:repeat:schedule:x:1', owner: { host: 'w1', pid: 1 } }), run('lost', { jobKey: 'drill:repeat:schedule:x:2', owner: { host: 'w2', pid: 1 } })]);
     const live: string[] = [];
-    const r = await abandonDeadRuns({ runs, ledger: memoryLedger(), clock, logger: silentLogger, live: { drill: async (x) => void live.push(`${x.runId}:${x.phase}`) } }, { jobAlive: async (k) => k.endsWith(':1') });
+    const r = await abandonDeadRuns({ runs, events: eventsOn(memoryLedger()), clock, logger: silentLogger, live: { drill: async (x) => void live.push(`${x.runId}:${x.phase}`) } }, { jobAlive: async (k) => k.endsWith(':1') });
     expect(r.abandoned.map((x) => x.runId)).toEqual(['lost']);
     expect(r.abandoned[0]!.error).toMatch(/no worker holds its queue job drill:repeat:schedule:x:2/);
     expect(live).toEqual(['lost:abandoned']);
@@ -123,7 +126,7 @@ describe('runs whose process died are marked abandoned, with when they were last
     const leases = memoryLeases([lease('lost', { owner: { host: 'w2', pid: 1 } })]);
     const destroyed: string[] = [];
     const provider = { destroy: async (l: Lease) => void destroyed.push(l.database) } as SandboxProvider;
-    const r = await sweepDeadDrills({ runs, leases, ledger: memoryLedger(), clock, logger: silentLogger, sandbox: async () => provider }, { jobAlive: async () => false });
+    const r = await sweepDeadDrills({ runs, leases, events: eventsOn(memoryLedger()), clock, logger: silentLogger, sandbox: async () => provider }, { jobAlive: async () => false });
     expect(r.abandoned.map((x) => x.runId)).toEqual(['lost']);
     expect(r.removed.map((l) => l.id)).toEqual(['lost']);
     expect(destroyed).toEqual(['lbdrill_d_lost']);
@@ -144,7 +147,7 @@ describe('a lease whose teardown keeps failing does not fail every later sweep',
         if (!reachable) throw new LifeboatError('DATABASE_UNREACHABLE', 'cannot connect to 10.0.0.9:3306: ECONNREFUSED');
       },
     } as unknown as SandboxProvider;
-    const deps = { leases, ledger, clock, logger: silentLogger, sandbox: async () => provider };
+    const deps = { leases, events: eventsOn(ledger), clock, logger: silentLogger, sandbox: async () => provider };
 
     const first = await sweepLeases(deps);
     expect(first.failed).toEqual([{ lease: expect.objectContaining({ id: 'x' }), error: expect.stringMatching(/ECONNREFUSED/) }]);
@@ -176,7 +179,7 @@ describe('a lease whose teardown keeps failing does not fail every later sweep',
   it('a lease naming a sandbox no longer configured is recorded and moved on from too', async () => {
     const clock = fixedClock(T0);
     const leases = memoryLeases([lease('y', { sandbox: 'gone' })]);
-    const deps = { leases, ledger: memoryLedger(), clock, logger: silentLogger, sandbox: async (n: string): Promise<SandboxProvider> => { throw new LifeboatError('CONFIG_INVALID', `unknown sandbox ${n}`); } };
+    const deps = { leases, events: eventsOn(memoryLedger()), clock, logger: silentLogger, sandbox: async (n: string): Promise<SandboxProvider> => { throw new LifeboatError('CONFIG_INVALID', `unknown sandbox ${n}`); } };
     expect((await sweepLeases(deps)).failed).toHaveLength(1);
     clock.advance(teardownBackoffMs(1));
     const again = await sweepLeases(deps);
