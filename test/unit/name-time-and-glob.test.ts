@@ -28,4 +28,15 @@ describe('file globs', () => {
     expect(globToRegExp('db-??.dump').test('db-01.dump')).toBe(true);
     expect(globToRegExp('[ab].sql').test('c.sql')).toBe(false);
   });
+
+  it('takes every character but * ? [ ] as itself, so a name written by a backup tool matches its own pattern', () => {
+    // picomatch fails each of these: parentheses, braces, extglobs and backslashes carry meaning there.
+    for (const name of ['backup (1).sql', 'shop-{a,b}.sql', '+(a).sql', '@(a|b).sql', '!x.sql', 'a\\b.sql', '$x^.sql', 'db+x.sql']) {
+      expect([name, globToRegExp(name).test(name)]).toEqual([name, true]);
+    }
+    expect(globToRegExp('backup (1).sql').test('backup 1.sql')).toBe(false);
+    expect(globToRegExp('shop-{a,b}.sql').test('shop-a.sql')).toBe(false);
+    // A backup whose name starts with a dot is still a backup.
+    expect(globToRegExp('*.sql.gz').test('.nightly.sql.gz')).toBe(true);
+  });
 });
