@@ -21,9 +21,9 @@ export function startCronScheduler(runtime: Runtime, logger: Logger): EmbeddedSc
     const handler = JOB_HANDLERS[schedule.job];
     const log = logger.child({ schedule: schedule.name, job: schedule.job });
     const ctx: JobContext = { runtime: { ...runtime, logger: log }, signal: abort.signal };
-    const started = Date.now();
+    const started = runtime.clock.now().getTime();
     const p = handler(ctx, schedule)
-      .then((o) => log.info({ ms: Date.now() - started, ...o.details }, `${schedule.name}: ${o.summary}`))
+      .then((o) => log.info({ ms: runtime.clock.now().getTime() - started, ...o.details }, `${schedule.name}: ${o.summary}`))
       .catch((err) => {
         if (!abort.signal.aborted) log.error({ err: messageOf(err) }, `${schedule.name} failed`);
       })
