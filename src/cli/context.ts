@@ -8,6 +8,8 @@ export interface CliContext {
   clock: Clock;
   logger: Logger;
   configPath: string;
+  /** lifeboat's own version (written into manifests). */
+  version: string;
   out: (text: string) => void;
   /** A transient status line for people (progress); nothing when not on a terminal. */
   progress: (text: string) => void;

@@ -59,12 +59,10 @@ export async function copyStatusCommand(ctx: CliContext, opts: { json?: boolean 
 }
 
 /** lifeboat copy verify [--sample N]: re-hash copies; exit 1 naming any that changed. */
-export async function copyVerifyCommand(ctx: CliContext, opts: { sample?: string; json?: boolean }): Promise<number> {
+export async function copyVerifyCommand(ctx: CliContext, opts: { sample?: number; json?: boolean }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
-  const sample = opts.sample === undefined ? undefined : Number(opts.sample);
-  if (sample !== undefined && !(Number.isInteger(sample) && sample > 0)) throw new LifeboatError('USAGE', `--sample: expected a positive whole number, got ${opts.sample}`);
   const rt = await ctx.openRuntime(config);
-  const r = await verifyCopies({ ...rt, signal: ctx.signal }, { sample }).finally(() => rt.close());
+  const r = await verifyCopies({ ...rt, signal: ctx.signal }, { sample: opts.sample }).finally(() => rt.close());
   if (opts.json) ctx.out(JSON.stringify(r, null, 2));
   else ctx.out([`${r.checked} copies re-hashed, ${r.bad.length} bad`, ...r.bad.map((b) => `! ${b.key} in ${b.region}: ${b.problem}`)].join('\n'));
   return r.bad.length ? EXIT.targetFailed : EXIT.ok;

@@ -4,17 +4,18 @@ import { loadConfig } from '../config/index.js';
 import { LifeboatError, messageOf } from '../domain/index.js';
 import { redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
 import { EXIT, type CliContext } from './context.js';
-import { checkWorkerOptions } from './process-options.js';
 import { requireSharedState } from './shared-state.js';
 
+/** As the commands' schemas hand them over (commands/scheduler.ts, commands/worker.ts): checked and parsed. */
 export interface DistributedOptions {
   redis?: string;
   prefix: string;
-  concurrency?: string[];
-  /** e.g. 60s: how long a silent worker keeps its job before another takes it over. */
-  stallTimeout?: string;
-  /** e.g. 2m: how long SIGTERM waits for running jobs before aborting them. */
-  shutdownTimeout?: string;
+  /** Jobs at once per queue name. */
+  concurrency?: Record<string, number>;
+  /** How long a silent worker keeps its job before another takes it over (from --stall-timeout). */
+  lockDurationMs?: number;
+  /** How long SIGTERM waits for running jobs before aborting them (from --shutdown-timeout). */
+  shutdownMs?: number;
 }
 
 const waitForStop = (signal: AbortSignal) =>
@@ -62,8 +63,7 @@ export async function schedulerCommand(ctx: CliContext, opts: DistributedOptions
 
 /** lifeboat worker: processes every queue with per-queue concurrency until a signal, then finishes running jobs. */
 export async function workerCommand(ctx: CliContext, opts: DistributedOptions): Promise<number> {
-  // Every option checked now, before anything runs: not at SIGTERM, an hour later.
-  const { concurrency, lockDurationMs, shutdownMs: deadline } = checkWorkerOptions(opts);
+  const { concurrency = {}, lockDurationMs, shutdownMs: deadline } = opts;
   const connection = connectionOf(opts);
   const config = await loadConfig(ctx.configPath);
   requireSharedState(config, 'lifeboat worker');

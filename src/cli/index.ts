@@ -1,16 +1,4 @@
 export { EXIT, type CliContext } from './context.js';
-export { checkCommand } from './check.js';
-export { ledgerVerifyCommand } from './ledger-verify.js';
-export { ledgerKeygenCommand } from './ledger-keygen.js';
-export { manifestCommand } from './manifest.js';
-export { schemaCommand } from './schema.js';
-export { startCommand } from './start.js';
-export { validateCommand } from './validate.js';
-export { drillListCommand, drillRunCommand, drillShowCommand, drillHistoryCommand } from './drill.js';
-export { sandboxSweepCommand } from './sandbox-sweep.js';
-export { canaryCommand, canarySetupCommand } from './canary.js';
-export { copyRunCommand, copyStatusCommand, copyVerifyCommand } from './copy.js';
-export { scrubCommand } from './scrub.js';
-export { schedulerCommand, workerCommand, type DistributedOptions } from './distributed.js';
-export { statusCommand } from './status.js';
+export { COMMANDS, NOUNS, parseCommandInput, type CommandDefinition } from './commands/index.js';
+export { type DistributedOptions } from './distributed.js';
 export { errorJson, jsonText, wantsJson, type JsonError } from './json-error.js';

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { errorJson, jsonText, wantsJson, schedulerCommand, statusCommand, workerCommand, canaryCommand, canarySetupCommand, checkCommand, copyRunCommand, copyStatusCommand, copyVerifyCommand, scrubCommand, drillHistoryCommand, drillListCommand, drillRunCommand, drillShowCommand, sandboxSweepCommand, type CliContext, ledgerKeygenCommand, ledgerVerifyCommand, manifestCommand, schemaCommand, startCommand, validateCommand } from '../cli/index.js';
+import { COMMANDS, errorJson, jsonText, wantsJson, type CliContext } from '../cli/index.js';
 import { ConfigError, configureConfigLimits } from '../config/index.js';
-import { exitCodeOf, LifeboatError, messageOf, systemClock } from '../domain/index.js';
+import { exitCodeOf, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { openStateStore } from './open-state.js';
 import { createRuntime } from './runtime.js';
 import { configLimitsFromEnv } from './config-limits.js';
+import { register } from './register-command.js';
 import type { Runtime } from '../jobs/index.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       clock: systemClock,
       logger,
       configPath: g.config,
+      version: VERSION,
       out: (text) => process.stdout.write(`${text}\n`),
       progress: (text) => {
         if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
@@ -62,206 +64,12 @@ async function main(argv: string[]): Promise<number> {
     };
   };
 
-  program
-    .command('start')
-    .description('run lifeboat in one process: demo estate (if configured), then schedules/ via node-cron, or via BullMQ with --redis')
-    .option('--redis [url]', 'scheduler and worker on BullMQ in this process (url default: REDIS_URL)')
-    .option('--prefix <prefix>', 'BullMQ key prefix', 'lifeboat')
-    .option('--json', 'machine-readable output, one JSON object per line')
-    .action(async (o: { redis?: string | boolean; prefix: string; json?: boolean }) => {
-      const redis = o.redis === true ? process.env.REDIS_URL : o.redis || undefined;
-      if (o.redis === true && !redis) throw new LifeboatError('USAGE', '--redis without a URL needs REDIS_URL');
-      exit = await startCommand(context(), { redis, prefix: o.prefix, json: o.json });
+  // Each command: parsed by commander, checked by its zod schema, run with this context; its exit code kept.
+  for (const def of COMMANDS) {
+    register(program, def, async (run) => {
+      exit = await run(context());
     });
-  program
-    .command('validate')
-    .description('check lifeboat.yaml, drills/ and schedules/; exit 0 valid, 2 invalid')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await validateCommand(context(), o);
-    });
-  program
-    .command('schema')
-    .description('write JSON Schema for each file kind (for editor autocompletion)')
-    .option('-o, --out <dir>', 'output folder', 'schemas')
-    .option('--kind <kind>', 'print one schema to stdout: estate, drill, schedule or manifest')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await schemaCommand(context(), o);
-    });
-  program
-    .command('check')
-    .description('freshness of every resource; exit 0 all fresh, 1 any not fresh')
-    .option('--json', 'machine-readable output (fields in README)')
-    .option('-r, --resource <id...>', 'only these resources')
-    .action(async (o) => {
-      exit = await checkCommand(context(), o);
-    });
-  program
-    .command('manifest')
-    .description('write <file>.manifest.json for a dump: size, sha256, tables, row counts (and checksums with --from-db)')
-    .argument('[dump-file]', 'mysqldump or pg_dump output (.sql, .sql.gz, custom-format .dump)')
-    .option('--from-db <dsn>', 'also read per-table checksums (read-only) from mysql://… or postgres://…; password from LIFEBOAT_DB_PASSWORD if the DSN has none')
-    .option('--at <time>', 'consistent point of the backup (ISO time); default: time in the name or mtime')
-    .option('--name-time <template>', 'read the time from the file name, e.g. "{YYYY}{MM}{DD}T{hh}{mm}{ss}Z"')
-    .option('-o, --output <file>', "where to write ('-' for stdout)")
-    .option('--force', 'replace an existing manifest')
-    .option('--allow-partial', 'write the manifest even when the dump is empty, truncated or lacks tables the database has')
-    .option('--json', 'machine-readable output')
-    .action(async (file: string | undefined, o) => {
-      exit = await manifestCommand(context(), file, { ...o, version: VERSION, dbPassword: process.env.LIFEBOAT_DB_PASSWORD });
-    });
-  const distributed = <T extends { redis?: string; prefix: string }>(o: T) => ({ ...o, redis: o.redis ?? process.env.REDIS_URL });
-  program
-    .command('scheduler')
-    .description('distributed mode: keep BullMQ job schedulers in step with schedules/')
-    .option('--redis <url>', 'Redis URL (default: REDIS_URL)')
-    .option('--prefix <prefix>', 'BullMQ key prefix, one per deployment', 'lifeboat')
-    .option('--json', 'errors as a JSON object on stdout (logs: --log-format json)')
-    .action(async (o) => {
-      exit = await schedulerCommand(context(), distributed(o));
-    });
-  program
-    .command('worker')
-    .description('distributed mode: process the queues (freshness, drill, copy, copy-verify, scrub, canary)')
-    .option('--redis <url>', 'Redis URL (default: REDIS_URL)')
-    .option('--prefix <prefix>', 'BullMQ key prefix, one per deployment', 'lifeboat')
-    .option('--concurrency <queue=n...>', 'jobs at once per queue, e.g. drill=2 freshness=4')
-    .option('--stall-timeout <duration>', 'a worker silent this long is taken for dead and its job handed to another (default 60s)')
-    .option('--shutdown-timeout <duration>', 'on SIGTERM, how long running jobs may take before they are aborted and requeued (default 60s)')
-    .option('--json', 'errors as a JSON object on stdout (logs: --log-format json)')
-    .action(async (o) => {
-      exit = await workerCommand(context(), distributed(o));
-    });
-
-  program
-    .command('status')
-    .description('distributed mode: queues, workers alive, next run of each schedule, running drills, statuses')
-    .option('--redis <url>', 'Redis URL (default: REDIS_URL)')
-    .option('--prefix <prefix>', 'BullMQ key prefix', 'lifeboat')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await statusCommand(context(), distributed(o));
-    });
-
-  const drill = program.command('drill').description('restore drills');
-  drill
-    .command('list')
-    .description('the drills in drills/')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await drillListCommand(context(), o);
-    });
-  drill
-    .command('run')
-    .description('restore, verify and score one drill; exit 0 passed, 1 failed, 2 config error, 3 infrastructure error, 4 inconclusive (no completeness check ran)')
-    .argument('<name>', 'drill name')
-    .option('--dry-run', 'check readiness only: backup usable, sandbox reachable with rights, guard passes; writes nothing')
-    .option('--json', 'machine-readable output')
-    .action(async (name: string, o) => {
-      exit = await drillRunCommand(context(), name, o);
-    });
-  drill
-    .command('show')
-    .description('one run: targets vs achieved, phases, checks')
-    .argument('<run-id>', "a run id, or a drill's name for its latest run")
-    .option('--json', 'machine-readable output')
-    .action(async (id: string, o) => {
-      exit = await drillShowCommand(context(), id, o);
-    });
-  drill
-    .command('history')
-    .description('RTO, RPO and completeness of a drill over time')
-    .argument('<name>')
-    .option('--json', 'machine-readable output')
-    .action(async (name: string, o) => {
-      exit = await drillHistoryCommand(context(), name, o);
-    });
-  program
-    .command('sandbox')
-    .description('drill sandboxes')
-    .command('sweep')
-    .description('mark runs whose process died abandoned, and tear down the sandboxes left behind by them')
-    .option('--redis <url>', 'distributed mode: ask BullMQ whether a drill\'s job is still held by a worker (default: REDIS_URL)')
-    .option('--prefix <prefix>', 'BullMQ key prefix', 'lifeboat')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await sandboxSweepCommand(context(), distributed(o));
-    });
-
-  const copy = program.command('copy').description('cold copies of backups in other regions');
-  copy
-    .command('run')
-    .description('copy the newest backups to each destination, verified and write-once; exit 1 on any conflict')
-    .option('--policy <name>', 'only this copy policy')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await copyRunCommand(context(), o);
-    });
-  copy
-    .command('status')
-    .description('per resource and destination: newest verified copy, lag, target, status')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await copyStatusCommand(context(), o);
-    });
-  copy
-    .command('verify')
-    .description('re-hash copies to find bit rot or tampering; exit 1 naming any that changed')
-    .option('--sample <n>', 'only the n copies verified longest ago')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await copyVerifyCommand(context(), o);
-    });
-
-  program
-    .command('scrub')
-    .description('re-hash every backup and cold copy against its manifest and what was verified, at a rate limit; exit 1 naming any that rotted')
-    .option('--rate <rate>', 'read at most this fast, e.g. 50MB/s (default: the estate\'s scrub.rate, else unlimited)')
-    .option('-r, --resource <id...>', 'only these resources and their copies')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await scrubCommand(context(), o);
-    });
-
-  const canary = program.command('canary').description('heartbeat rows in production whose newest restored value measures a drill\'s real RPO');
-  canary
-    .command('beat', { isDefault: true })
-    .description('write one heartbeat into each resource\'s production canary table')
-    .option('-r, --resource <id...>', 'only these resources')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await canaryCommand(context(), o);
-    });
-  canary
-    .command('setup')
-    .description('print the SQL that creates the canary table and its insert-only user on production')
-    .argument('<resource>')
-    .option('--json', 'machine-readable output')
-    .action(async (id: string, o) => {
-      exit = await canarySetupCommand(context(), id, o);
-    });
-
-  const ledger = program.command('ledger').description('the evidence ledger');
-  ledger
-    .command('verify')
-    .description('check every record and the chain; exit 0 intact, 1 naming each problem')
-    .option('--json', 'machine-readable output')
-    .option('--dir <dir>', 'ledger folder (default: from the estate)')
-    .option('--public-key <key>', 'with --dir: check signatures against this ed25519 public key (base64)')
-    .option('--witness <dir>', 'with --dir: compare with the seal in this witness folder')
-    .action(async (o) => {
-      exit = await ledgerVerifyCommand(context(), o);
-    });
-  ledger
-    .command('keygen')
-    .description('make an ed25519 key pair for signing the ledger and print how to configure it')
-    .option('--out <file>', 'write the private key to this new file (mode 0600)')
-    .option('--print-private-key', 'print the private key to stdout instead (for a secret manager or an environment variable)')
-    .option('--json', 'machine-readable output')
-    .action(async (o) => {
-      exit = await ledgerKeygenCommand(context(), o);
-    });
+  }
 
   try {
     await program.parseAsync(argv);

@@ -1,10 +1,13 @@
-import { loadConfig, type LoadedConfig } from '../config/index.js';
-import { LifeboatError } from '../domain/index.js';
-import { deploymentStatus, redisConnection } from '../queue/index.js';
-import { cadenceStates, nextFireTime, type CadenceState } from '../scheduling/index.js';
-import { EXIT, type CliContext } from './context.js';
-import { renderTable } from './output.js';
-import type { StateStore } from '../state/index.js';
+import { z } from 'zod';
+import { loadConfig, type LoadedConfig } from '../../config/index.js';
+import { LifeboatError } from '../../domain/index.js';
+import { deploymentStatus, redisConnection } from '../../queue/index.js';
+import { cadenceStates, nextFireTime, type CadenceState } from '../../scheduling/index.js';
+import { EXIT, type CliContext } from '../context.js';
+import { renderTable } from '../output.js';
+import type { StateStore } from '../../state/index.js';
+import { defineCommand } from './define.js';
+import { flag, keyPrefix, redisFromEnv, redisUrl } from './options.js';
 
 /** The estate, when there is one here: status reads Redis first, and drills' cadence from the runs this state folder holds. */
 async function estateIfAny(configPath: string): Promise<LoadedConfig | undefined> {
@@ -26,7 +29,7 @@ async function withState<T>(ctx: CliContext, config: LoadedConfig, fn: (state: S
 }
 
 /** lifeboat status: the distributed deployment at a glance; exit 1 when no worker is alive, a resource is not fresh or a drill is overdue. */
-export async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: string; json?: boolean }): Promise<number> {
+async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: string; json?: boolean }): Promise<number> {
   if (!opts.redis) return embeddedStatus(ctx, opts);
   const s = await deploymentStatus(redisConnection(opts.redis), opts.prefix);
   const config = await estateIfAny(ctx.configPath);
@@ -101,3 +104,16 @@ async function embeddedStatus(ctx: CliContext, opts: { json?: boolean }): Promis
   }
   return overdue.length ? EXIT.targetFailed : EXIT.ok;
 }
+
+export const status = defineCommand({
+  path: ['status'],
+  description: 'distributed mode: queues, workers alive, next run of each schedule, running drills, statuses',
+  options: [
+    { flags: '--redis <url>', description: 'Redis URL (default: REDIS_URL)' },
+    { flags: '--prefix <prefix>', description: 'BullMQ key prefix', default: 'lifeboat' },
+    { flags: '--json', description: 'machine-readable output' },
+  ],
+  fromEnv: redisFromEnv,
+  schema: z.object({ redis: redisUrl.optional(), prefix: keyPrefix, json: flag }),
+  run: (ctx, o) => statusCommand(ctx, o),
+});

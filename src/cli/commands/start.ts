@@ -1,17 +1,19 @@
-import { loadConfig } from '../config/index.js';
-import { requireSharedState } from './shared-state.js';
-import { writeDemoBackups } from '../demo/index.js';
-import { runDrill, sweepDeadDrills } from '../drills/index.js';
-import { messageOf, type Logger } from '../domain/index.js';
-import { renderRun } from './drill-format.js';
-import { checkAll } from '../jobs/index.js';
-import { runCopies } from '../copy/index.js';
-import { describeCadence, nextFireTime, overdueDrills, startCronScheduler } from '../scheduling/index.js';
-import { createJobProbe, redisConnection, startWorkers, syncSchedulers } from '../queue/index.js';
-import type { Runtime } from '../jobs/index.js';
-import { renderFreshness, summaries } from './check.js';
-import { EXIT, type CliContext } from './context.js';
-import { checkStartOptions } from './process-options.js';
+import { z } from 'zod';
+import { loadConfig } from '../../config/index.js';
+import { requireSharedState } from '../shared-state.js';
+import { writeDemoBackups } from '../../demo/index.js';
+import { runDrill, sweepDeadDrills } from '../../drills/index.js';
+import { messageOf, type Logger } from '../../domain/index.js';
+import { renderRun } from '../drill-format.js';
+import { checkAll } from '../../jobs/index.js';
+import { runCopies } from '../../copy/index.js';
+import { describeCadence, nextFireTime, overdueDrills, startCronScheduler } from '../../scheduling/index.js';
+import { createJobProbe, redisConnection, startWorkers, syncSchedulers } from '../../queue/index.js';
+import type { Runtime } from '../../jobs/index.js';
+import { renderFreshness, summaries } from '../check.js';
+import { EXIT, type CliContext } from '../context.js';
+import { defineCommand } from './define.js';
+import { flag, keyPrefix, redisUrl } from './options.js';
 
 const SWEEP_EVERY_MS = 5 * 60_000;
 
@@ -20,9 +22,7 @@ const SWEEP_EVERY_MS = 5 * 60_000;
  * it, sweeps dead drills' sandboxes, catches up on copies, shows one freshness table,
  * runs overdue drills, then runs schedules/ (node-cron, or BullMQ with --redis) until a signal.
  */
-export async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: string; json?: boolean } = {}): Promise<number> {
-  // Every option checked before anything starts (demo estate, sweep, copy pass).
-  checkStartOptions(opts);
+async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: string; json?: boolean } = {}): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   if (opts.redis) requireSharedState(config, 'lifeboat start --redis');
   const log = ctx.logger;
@@ -105,3 +105,28 @@ async function startQueueMode(runtime: Runtime, url: string, prefix: string, log
     });
   return { scheduled, stop: () => pool.close() };
 }
+
+export const start = defineCommand({
+  path: ['start'],
+  description: 'run lifeboat in one process: demo estate (if configured), then schedules/ via node-cron, or via BullMQ with --redis',
+  options: [
+    { flags: '--redis [url]', description: 'scheduler and worker on BullMQ in this process (url default: REDIS_URL)' },
+    { flags: '--prefix <prefix>', description: 'BullMQ key prefix', default: 'lifeboat' },
+    { flags: '--json', description: 'machine-readable output, one JSON object per line' },
+  ],
+  // `--redis` without a URL means REDIS_URL; an empty --redis '' means embedded mode.
+  fromEnv: (o, env) => (o.redis === true && env.REDIS_URL ? { ...o, redis: env.REDIS_URL } : o),
+  schema: z.object({
+    redis: z
+      .union([z.literal(true), z.string()])
+      .optional()
+      .superRefine((v, ctx) => {
+        if (v === true) ctx.addIssue({ code: 'custom', message: '--redis without a URL needs REDIS_URL' });
+      })
+      .transform((v) => (typeof v === 'string' && v ? v : undefined))
+      .pipe(redisUrl.optional()),
+    prefix: keyPrefix,
+    json: flag,
+  }),
+  run: (ctx, o) => startCommand(ctx, o),
+});

@@ -1,8 +1,11 @@
-import { loadConfig, unresolvedSecrets } from '../config/index.js';
-import { EXIT, type CliContext } from './context.js';
+import { z } from 'zod';
+import { loadConfig, unresolvedSecrets } from '../../config/index.js';
+import { EXIT, type CliContext } from '../context.js';
+import { defineCommand, JSON_OPTION } from './define.js';
+import { flag } from './options.js';
 
 /** lifeboat validate: the whole tree or a ConfigError (thrown, printed by the root with exit 2). */
-export async function validateCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+async function validateCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   // Missing secrets are not config errors (this machine may not hold production's), but worth a warning.
   const missingSecrets = await unresolvedSecrets(config.estate, ctx.env, config.baseDir);
@@ -22,3 +25,11 @@ export async function validateCommand(ctx: CliContext, opts: { json?: boolean })
   }
   return EXIT.ok;
 }
+
+export const validate = defineCommand({
+  path: ['validate'],
+  description: 'check lifeboat.yaml, drills/ and schedules/; exit 0 valid, 2 invalid',
+  options: [JSON_OPTION()],
+  schema: z.object({ json: flag }),
+  run: (ctx, o) => validateCommand(ctx, o),
+});

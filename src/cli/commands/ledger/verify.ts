@@ -1,13 +1,16 @@
-import { loadConfig } from '../config/index.js';
-import { createDirWitness, createFsLedger, createVerifier, parsePublicKey, type SealChecks, type VerifyReport } from '../ledger/index.js';
-import { EXIT, type CliContext } from './context.js';
+import { z } from 'zod';
+import { loadConfig } from '../../../config/index.js';
+import { createDirWitness, createFsLedger, createVerifier, parsePublicKey, type SealChecks, type VerifyReport } from '../../../ledger/index.js';
+import { EXIT, type CliContext } from '../../context.js';
+import { defineCommand, JSON_OPTION } from '../define.js';
+import { flag } from '../options.js';
 
 /**
  * lifeboat ledger verify: exit 0 when the chain, the signatures and the seals agree, 1 naming
  * every problem by position. It always says what it checked: records, signatures, the head
  * seal and the witness, and what it could not check.
  */
-export async function ledgerVerifyCommand(ctx: CliContext, opts: { json?: boolean; dir?: string; publicKey?: string; witness?: string }): Promise<number> {
+async function ledgerVerifyCommand(ctx: CliContext, opts: { json?: boolean; dir?: string; publicKey?: string; witness?: string }): Promise<number> {
   let report: VerifyReport;
   let where: string;
   if (opts.dir) {
@@ -31,7 +34,7 @@ export async function ledgerVerifyCommand(ctx: CliContext, opts: { json?: boolea
   return report.ok ? EXIT.ok : EXIT.targetFailed;
 }
 
-export function renderReport(where: string, report: VerifyReport): string {
+function renderReport(where: string, report: VerifyReport): string {
   const head = report.ok
     ? report.records
       ? `ledger ok: ${report.records} records, head #${report.headSeq} ${report.headHash}`
@@ -65,3 +68,16 @@ function checkedLines(report: VerifyReport): string[] {
   lines.push(`  witness:    ${c.witness.state === 'none' ? 'none configured: a cut or emptied ledger with a deleted head cannot be told from a new one' : `${c.witness.where}: ${seal(c.witness)}`}`);
   return lines;
 }
+
+export const ledgerVerify = defineCommand({
+  path: ['ledger', 'verify'],
+  description: 'check every record and the chain; exit 0 intact, 1 naming each problem',
+  options: [
+    JSON_OPTION(),
+    { flags: '--dir <dir>', description: 'ledger folder (default: from the estate)' },
+    { flags: '--public-key <key>', description: 'with --dir: check signatures against this ed25519 public key (base64)' },
+    { flags: '--witness <dir>', description: 'with --dir: compare with the seal in this witness folder' },
+  ],
+  schema: z.object({ json: flag, dir: z.string().optional(), publicKey: z.string().optional(), witness: z.string().optional() }),
+  run: (ctx, o) => ledgerVerifyCommand(ctx, o),
+});

@@ -1,7 +1,10 @@
-import { loadConfig } from '../config/index.js';
-import { sweepDeadDrills } from '../drills/index.js';
-import { createJobProbe, redisConnection } from '../queue/index.js';
-import { EXIT, type CliContext } from './context.js';
+import { z } from 'zod';
+import { loadConfig } from '../../../config/index.js';
+import { sweepDeadDrills } from '../../../drills/index.js';
+import { createJobProbe, redisConnection } from '../../../queue/index.js';
+import { EXIT, type CliContext } from '../../context.js';
+import { defineCommand, JSON_OPTION } from '../define.js';
+import { flag, keyPrefix, redisFromEnv, redisUrl } from '../options.js';
 
 /**
  * lifeboat sandbox sweep: marks `abandoned` the runs whose process died (with when they
@@ -10,7 +13,7 @@ import { EXIT, type CliContext } from './context.js';
  * failed before is recorded on its lease and reported, not failed on again.
  * With Redis (distributed mode), a drill's queue job tells whether it is still running.
  */
-export async function sandboxSweepCommand(ctx: CliContext, opts: { json?: boolean; redis?: string; prefix?: string }): Promise<number> {
+async function sandboxSweepCommand(ctx: CliContext, opts: { json?: boolean; redis?: string; prefix?: string }): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   const probe = opts.redis ? createJobProbe(redisConnection(opts.redis), opts.prefix ?? 'lifeboat', ctx.logger) : undefined;
   const rt = await ctx.openRuntime(config);
@@ -34,3 +37,16 @@ export async function sandboxSweepCommand(ctx: CliContext, opts: { json?: boolea
     await rt.close();
   }
 }
+
+export const sandboxSweep = defineCommand({
+  path: ['sandbox', 'sweep'],
+  description: 'mark runs whose process died abandoned, and tear down the sandboxes left behind by them',
+  options: [
+    { flags: '--redis <url>', description: "distributed mode: ask BullMQ whether a drill's job is still held by a worker (default: REDIS_URL)" },
+    { flags: '--prefix <prefix>', description: 'BullMQ key prefix', default: 'lifeboat' },
+    JSON_OPTION(),
+  ],
+  fromEnv: redisFromEnv,
+  schema: z.object({ redis: redisUrl.optional(), prefix: keyPrefix, json: flag }),
+  run: (ctx, o) => sandboxSweepCommand(ctx, o),
+});

@@ -1,18 +1,19 @@
 import { chmod, open } from 'node:fs/promises';
 import path from 'node:path';
-import { LifeboatError } from '../domain/index.js';
-import { generateLedgerKeyPair } from '../ledger/index.js';
-import { EXIT, type CliContext } from './context.js';
+import { z } from 'zod';
+import { LifeboatError } from '../../../domain/index.js';
+import { generateLedgerKeyPair } from '../../../ledger/index.js';
+import { EXIT, type CliContext } from '../../context.js';
+import { defineCommand, JSON_OPTION } from '../define.js';
+import { flag } from '../options.js';
 
 /**
  * lifeboat ledger keygen: a new ed25519 pair for signing the ledger. The private key goes
  * only where the user asked: a new file (mode 0600, never over an existing one) or, with
- * --print-private-key, stdout. Then it prints the estate lines that use the pair.
+ * --print-private-key, stdout (exactly one of them: the command's schema sees to it). Then it
+ * prints the estate lines that use the pair.
  */
-export async function ledgerKeygenCommand(ctx: CliContext, opts: { out?: string; printPrivateKey?: boolean; json?: boolean }): Promise<number> {
-  if (!opts.out === !opts.printPrivateKey) {
-    throw new LifeboatError('USAGE', 'say where the private key goes: --out FILE (a new file, mode 0600) or --print-private-key (stdout, e.g. for a secret manager)');
-  }
+async function ledgerKeygenCommand(ctx: CliContext, opts: { out?: string; printPrivateKey?: boolean; json?: boolean }): Promise<number> {
   const pair = generateLedgerKeyPair();
   if (opts.out) {
     const file = path.resolve(opts.out);
@@ -62,3 +63,17 @@ function instructions(publicKey: string, kid: string, ref: string, about: string
     'From then on every record and seal is signed, and lifeboat ledger verify checks them against publicKey.',
   ].join('\n');
 }
+
+export const ledgerKeygen = defineCommand({
+  path: ['ledger', 'keygen'],
+  description: 'make an ed25519 key pair for signing the ledger and print how to configure it',
+  options: [
+    { flags: '--out <file>', description: 'write the private key to this new file (mode 0600)' },
+    { flags: '--print-private-key', description: 'print the private key to stdout instead (for a secret manager or an environment variable)' },
+    JSON_OPTION(),
+  ],
+  schema: z.object({ out: z.string().optional(), printPrivateKey: flag, json: flag }).refine((o) => !o.out !== !o.printPrivateKey, {
+    error: 'say where the private key goes: --out FILE (a new file, mode 0600) or --print-private-key (stdout, e.g. for a secret manager)',
+  }),
+  run: (ctx, o) => ledgerKeygenCommand(ctx, o),
+});
