@@ -9,7 +9,7 @@ const dur = (ms: number | null | undefined) => (ms === null || ms === undefined 
 export function renderRun(run: DrillRun): string {
   const paint = painter();
   const s = run.score;
-  const verdict = run.phase === 'passed' ? paint('green', 'PASSED') : run.phase === 'failed' ? paint('red', 'FAILED') : run.phase === 'inconclusive' ? paint('yellow', 'INCONCLUSIVE') : paint('magenta', run.phase.toUpperCase());
+  const verdict = run.phase === 'passed' ? paint('green', 'PASSED') : run.phase === 'failed' || run.phase === 'partially-failed' ? paint('red', run.phase === 'failed' ? 'FAILED' : 'PARTIALLY FAILED') : run.phase === 'inconclusive' ? paint('yellow', 'INCONCLUSIVE') : paint('magenta', run.phase.toUpperCase());
   const lines = [
     `drill ${run.drill}  run ${run.runId}  ${verdict}${s ? `  score ${s.score}/100` : ''}`,
     `backup ${run.backup ? `${run.backup.name} (${run.backup.region}, ${run.backup.time}, ${run.backup.size} bytes)` : '-'}  sandbox ${run.sandbox}`,

@@ -47,7 +47,7 @@ export async function drillRunCommand(ctx: CliContext, name: string, opts: { jso
 }
 
 export function exitFor(run: DrillRun): number {
-  return run.phase === 'passed' ? EXIT.ok : run.phase === 'failed' ? EXIT.targetFailed : run.phase === 'inconclusive' ? EXIT.inconclusive : EXIT.infrastructure;
+  return run.phase === 'passed' ? EXIT.ok : run.phase === 'failed' || run.phase === 'partially-failed' ? EXIT.targetFailed : run.phase === 'inconclusive' ? EXIT.inconclusive : EXIT.infrastructure;
 }
 
 export async function drillShowCommand(ctx: CliContext, runId: string, opts: { json?: boolean }): Promise<number> {

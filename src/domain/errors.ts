@@ -17,6 +17,8 @@ export const ErrorCodes = {
   USAGE: { exit: 2, http: 400, retryable: false },
   SECRET_UNAVAILABLE: { exit: 2, http: 500, retryable: false },
   BACKUP_UNREADABLE: { exit: 3, http: 503, retryable: true },
+  /** The backup is in an archive storage class: a thaw was asked for, and the drill is tried again later. */
+  BACKUP_ARCHIVED: { exit: 3, http: 503, retryable: true },
   REGION_UNREACHABLE: { exit: 3, http: 503, retryable: true },
   LEDGER_IO: { exit: 3, http: 503, retryable: true },
   LEDGER_LOCKED: { exit: 3, http: 503, retryable: true },

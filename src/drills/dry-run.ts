@@ -1,9 +1,8 @@
 import type { Drill, Manifest } from '../config/index.js';
 import { LifeboatError, messageOf } from '../domain/index.js';
-import { engineOfDump } from './engine-of-dump.js';
 import { guardSandbox } from './guard.js';
 import type { DrillDeps } from './run-drill.js';
-import { selectBackup } from './select-backup.js';
+import { locateBackup } from './steps/locate.js';
 
 export interface Readiness {
   drill: string;
@@ -38,10 +37,10 @@ export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readin
     }
   };
   await attempt('backup', async () => {
-    const sel = await selectBackup(drill, resource, { ...deps, now: deps.clock.now() });
-    const engine = await engineOfDump(sel.backup, deps.store);
+    // The real run's own locate step: the dry run cannot choose another backup or judge the engine otherwise.
     const provider = await deps.sandbox(drill.sandbox);
-    if (engine && engine !== provider.engine) throw new Error(`backup ${sel.backup.name} is a ${engine} dump but sandbox ${drill.sandbox} is ${provider.kind}`);
+    const sel = await locateBackup({ drill, resource, provider, deps, now: deps.clock.now() });
+    const engine = sel.engine;
     if (plannedChecks(sel.backup.manifest, drill.checks) === 0) {
       warnings.push(`no completeness checks: backup ${sel.backup.name} has ${sel.backup.manifest ? 'a manifest listing no table or object the drill checks' : 'no manifest'} and drill ${drill.name} has no assertions, so the run will be inconclusive (exit 4); write one with lifeboat manifest or add an assertion`);
     }

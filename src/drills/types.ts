@@ -1,11 +1,11 @@
 import type { CheckResult } from '../checks/index.js';
 import type { Score } from '../scoring/index.js';
 
-export const STEPS = ['locate', 'fetch', 'provision', 'restore', 'verify', 'score', 'teardown'] as const;
+export const STEPS = ['locate', 'thaw', 'fetch', 'provision', 'restore', 'verify', 'score', 'teardown'] as const;
 export type StepName = (typeof STEPS)[number];
 
-/** inconclusive: restored, nothing failed, but no completeness check ran: neither passed nor failed. */
-export type RunPhase = 'running' | 'passed' | 'failed' | 'inconclusive' | 'error' | 'abandoned';
+/** See phaseOf (phase.ts) for what each finished phase means. */
+export type RunPhase = 'running' | 'passed' | 'partially-failed' | 'failed' | 'inconclusive' | 'error' | 'abandoned';
 
 export interface StepRecord {
   name: StepName;

@@ -34,7 +34,7 @@ const drillEnd = z.looseObject({
   drill: z.string(),
   resource: z.string(),
   sandbox: z.string(),
-  phase: z.enum(['passed', 'failed', 'inconclusive', 'error', 'abandoned']),
+  phase: z.enum(['passed', 'partially-failed', 'failed', 'inconclusive', 'error', 'abandoned']),
   backup: z.unknown(),
   score: z.unknown(),
   phases: z.record(z.string(), z.number()).optional(),

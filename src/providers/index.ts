@@ -18,3 +18,4 @@ export { backupKey, backupSource, openBackup, type StoreOf } from './open-backup
 export * from './local/index.js';
 export * from './databases/index.js';
 export * from './sandboxes/index.js';
+export * from './restorers/index.js';

@@ -159,7 +159,7 @@ describe('a drill on the queue whose worker is killed', () => {
     const byPhase = Object.fromEntries(runs.map((r) => [r.phase, r]));
     expect(Object.keys(byPhase).sort()).toEqual(['abandoned', 'passed']);
     expect(byPhase.abandoned).toMatchObject({ runId: first.runId, backup: { name: 'shop-1.sql.gz' } });
-    expect(byPhase.abandoned!.steps.map((x) => [x.name, !!x.endedAt])).toEqual([['locate', true], ['fetch', true], ['provision', true], ['restore', false]]);
+    expect(byPhase.abandoned!.steps.map((x) => [x.name, !!x.endedAt])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', false]]);
     expect(byPhase.passed).toMatchObject({ backup: { name: 'shop-2.sql.gz' } });
     expect(await sandboxLeftovers('maria', estatePrefix(dir))).toEqual([]);
     expect(await readdir(path.join(dir, 'state/leases'))).toEqual([]);

@@ -34,7 +34,7 @@ describe('a drill killed mid-restore', () => {
     const readRun = async () => JSON.parse(await readFile(path.join(dir, 'state/runs', runFile), 'utf8')) as { phase: string; steps: { name: string; endedAt?: string }[] };
     const killed = await readRun();
     expect(killed.phase).toBe('running');
-    expect(killed.steps.map((s) => [s.name, !!s.endedAt])).toEqual([['locate', true], ['fetch', true], ['provision', true], ['restore', false]]);
+    expect(killed.steps.map((s) => [s.name, !!s.endedAt])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', false]]);
     expect(await readdir(leaseDir)).toHaveLength(1);
     expect((await sandboxLeftovers('maria', estatePrefix(dir))).sort()).toEqual([lease.database, lease.user].sort());
 

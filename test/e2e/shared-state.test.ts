@@ -102,7 +102,7 @@ describe('distributed mode on one PostgreSQL state', () => {
       listener.disconnect();
     });
     const drillEvents = heard.filter((e) => e.type.startsWith('drill.')).map((e) => (e.type === 'drill.step' ? `step ${(e.data as { step: string }).step}` : e.type));
-    expect(drillEvents).toEqual(['drill.started', 'step locate', 'step fetch', 'step provision', 'step restore', 'step verify', 'step score', 'step teardown', 'drill.finished']);
+    expect(drillEvents).toEqual(['drill.started', 'step locate', 'step thaw', 'step fetch', 'step provision', 'step restore', 'step verify', 'step score', 'step teardown', 'drill.finished']);
     expect(heard.filter((e) => e.type === 'copy.completed').map((e) => e.subject)).toEqual(['shop']);
 
     const fromBoth = async (args: string[]) => {

@@ -42,7 +42,7 @@ describe('SQL assertions in a drill, and their weight', () => {
     ]);
     // Passed weight 1 + 1 of a total 1 + 1 + 3 + 1.
     expect(run.score!.completeness).toEqual({ target: 1, achieved: 2 / 6, passed: false });
-    expect(run.phase).toBe('failed');
+    expect(run.phase).toBe('partially-failed');
     expect(run.score!.passed).toBe(false);
     // A failed drill's points (40 × 1/3 + 30 + 30) scaled into 0-59.
     expect(run.score!.score).toBe(Math.floor(((40 * 2) / 6 + 60) * 59 / 100));
@@ -72,7 +72,7 @@ describe('SQL assertions in a drill, and their weight', () => {
     const b = await runDrill(heavy, rt);
     expect(b.checks!.find((c) => c.name === 'ten orders')).toMatchObject({ passed: false, weight: 2 });
     expect(b.score!.completeness).toEqual({ target: 0.6, achieved: 2 / 4, passed: false });
-    expect(b.phase).toBe('failed');
+    expect(b.phase).toBe('partially-failed');
     expect(b.score!.score).toBeLessThan(60);
     await rt.close();
     expect([...(await leftoversOf('maria', light)), ...(await leftoversOf('maria', heavy))]).toEqual([]);

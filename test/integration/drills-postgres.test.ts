@@ -81,7 +81,7 @@ describe('drill limits', () => {
     const r = await runDrill('to-pg', rt);
     expect(r).toMatchObject({ phase: 'failed', error: 'drill timed out after 3s' });
     // Stopped in the restore, and torn down after.
-    expect(r.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['fetch', true], ['provision', true], ['restore', false], ['score', true], ['teardown', true]]);
+    expect(r.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', false], ['score', true], ['teardown', true]]);
     expect(await rt.leases.list()).toEqual([]);
   });
 });

@@ -35,7 +35,7 @@ describe('a drill restoring corrupted data scores below every pass (real MariaDB
     const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
     const r = await runDrill('to-maria', rt);
     expect(r.error).toBeUndefined();
-    expect(r.phase).toBe('failed');
+    expect(r.phase).toBe('partially-failed');
     expect(r.checks!.filter((c) => !c.passed).map((c) => `${c.kind}:${c.name}`)).toEqual(['checksum:items']);
     const s = r.score!;
     expect(s).toMatchObject({ passed: false, rto: { passed: true }, rpo: { passed: true }, completeness: { passed: false } });

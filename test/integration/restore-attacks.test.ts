@@ -238,7 +238,7 @@ describe('the restore attack catalogue', () => {
       expect(r).toMatchObject({ phase: 'failed', error: `drill timed out after ${timeout}` });
       expect(ticks).toBeGreaterThan(15);
       // Stopped in the restore (where the statement runs), then torn down.
-      expect(r.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['fetch', true], ['provision', true], ['restore', false], ['score', true], ['teardown', true]]);
+      expect(r.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', false], ['score', true], ['teardown', true]]);
       expect(await rt.leases.list()).toEqual([]);
       expect(await sandboxLeftovers('pg', estatePrefix(dir))).toEqual([]);
     });

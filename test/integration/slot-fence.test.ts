@@ -61,7 +61,7 @@ describe('a drill slot gives one result', () => {
       expect(run!.phase).toBe('abandoned');
       expect(run!.error).toMatch(/slot drill:repeat:nightly:2 was claimed by a newer attempt of its job \(this attempt held claim 1\)/);
       // Provision ran (the claim came during it); restore never started; score and teardown did.
-      expect(run!.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['fetch', true], ['provision', true], ['score', true], ['teardown', true]]);
+      expect(run!.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['score', true], ['teardown', true]]);
       expect(run!.steps.at(-1)!.details).toMatchObject({ removed: expect.stringMatching(/^lbdrill_/) });
       expect(await rt.leases.list()).toEqual([]);
       // The slot is the newer attempt's to finish.
@@ -83,7 +83,7 @@ describe('a drill slot gives one result', () => {
       const outcome = await drillJob({ runtime: secondAttemptAt(rt, jobKey, 'verify'), signal: new AbortController().signal, jobKey }, schedule('to-lite'));
       expect(outcome).toMatchObject({ ok: false, details: { phase: 'abandoned' } });
       const [run] = await rt.runs.list();
-      expect(run!.steps.map((s) => s.name)).toEqual(['locate', 'fetch', 'provision', 'restore', 'verify', 'score', 'teardown']);
+      expect(run!.steps.map((s) => s.name)).toEqual(['locate', 'thaw', 'fetch', 'provision', 'restore', 'verify', 'score', 'teardown']);
       expect(run!.error).toMatch(/this attempt's result is not the slot's/);
       expect((await rt.state.slots.get(jobKey))!.finishedAt).toBeUndefined();
       // The newer attempt, holding token 2, can still record the slot's one result.

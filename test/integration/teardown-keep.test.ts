@@ -44,7 +44,7 @@ describe('teardown: keep-on-failure', () => {
     const name = await ownDrill(dir, 'keepf', keepDrill('maria', 5));
     const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`, NOW);
     const run = await runDrill(name, rt);
-    expect(run.phase).toBe('failed');
+    expect(run.phase).toBe('partially-failed');
     const until = new Date(NOW.getTime() + 2 * H).toISOString();
     const [database] = await leftoversOf('maria', name);
     expect(run.kept).toEqual({ until, database });

@@ -1,0 +1,2 @@
+export type { Restorer } from './restorer.js';
+export { createDumpRestorer } from './dump-restorer.js';
