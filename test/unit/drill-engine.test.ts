@@ -52,7 +52,7 @@ function harness(o: { restore?: Restorer['restore']; open?: () => Promise<Sandbo
     kind: 'fake',
     restore: o.restore ?? (async () => {
       clock.advance(1000);
-      return { statements: 1, skipped: 0, skippedByReason: {}, tool: 'fake' };
+      return { statements: 1, skipped: [], skippedByReason: {}, tool: 'fake' };
     }),
   };
   const deps = {

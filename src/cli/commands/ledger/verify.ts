@@ -25,6 +25,8 @@ async function ledgerVerifyCommand(ctx: CliContext, opts: { json?: boolean; dir?
     where = l?.backend === 'redis' ? `redis ${l.key ?? 'lifeboat:ledger'}` : l?.backend === 'postgres' ? `postgres schema ${l.schema ?? 'lifeboat'} (ledger.url)` : config.ledgerDir;
     try {
       report = await rt.ledger.verify();
+      // Told, not ledgered: a ledger cannot vouch for itself; subscribers (alerts) act on a broken one.
+      await rt.events.record('ledger.verified', where, { ok: report.ok, records: report.records, problems: report.problems.length });
     } finally {
       await rt.close();
     }
