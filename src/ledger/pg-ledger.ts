@@ -2,7 +2,8 @@ import pg from 'pg';
 import { LifeboatError } from '../domain/index.js';
 import type { Ledger, VerifyReport } from './ledger.js';
 import { chainRecords, ledgerFromBackend, type LedgerBackendOptions } from './ledger-backend.js';
-import { describeLedgerWhere, inTransaction, ledgerLockKey, quotedSchema, wrapPgError } from './pg-ledger-connection.js';
+import { describeWhere, inTransaction, lockKey, quoteSchema } from '../pgutil/index.js';
+import { wrapPgError } from './pg-ledger-connection.js';
 import { ensureLedgerTables, ledgerTablesExist, missingGuards } from './pg-ledger-schema.js';
 import { parseRecordLine, recordLine, type LedgerEntry, type LedgerRecord } from './record.js';
 import { makeSeal, parseSeal, type Seal } from './seal.js';
@@ -32,10 +33,10 @@ type Head = Seal | undefined | 'garbled';
  */
 export function createPgLedger(opts: PgLedgerOptions): Ledger {
   const schema = opts.schema ?? 'lifeboat';
-  const s = quotedSchema(schema);
-  const where = describeLedgerWhere(opts.url, schema);
+  const s = quoteSchema(schema, 'ledger');
+  const where = describeWhere(opts.url, schema, 'ledger.url');
   const headName = `${where} table ledger_seals`;
-  const lock = ledgerLockKey(`ledger:${schema}`);
+  const lock = lockKey(`ledger:${schema}`);
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 3, connectionTimeoutMillis: 10_000, application_name: 'lifeboat ledger' });
   // An idle connection the server drops emits here; without a listener it would crash the process. The next query reconnects.
   pool.on('error', () => undefined);
@@ -57,7 +58,7 @@ export function createPgLedger(opts: PgLedgerOptions): Ledger {
   };
 
   const appendLocked = async (entries: readonly LedgerEntry[], signer: LedgerSigner | undefined): Promise<LedgerRecord[]> => {
-    const { sealed, seal } = await inTransaction(pool, 'BEGIN', async (client) => {
+    const { sealed, seal } = await inTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lock]);
       if (!tablesReady && !(await ledgerTablesExist(client, schema))) await ensureLedgerTables(client, s);
       const last = await readLast(client);
@@ -124,12 +125,16 @@ export function createPgLedger(opts: PgLedgerOptions): Ledger {
 
   /** Records, head and triggers from one snapshot: an append in between cannot look like a cut. */
   const snapshot = () =>
-    inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
-      const collected: { position: number; text: string }[] = [];
-      for await (const l of pagedLines(client)) collected.push(l);
-      const exists = await ledgerTablesExist(client, schema);
-      return { collected, head: exists ? await readHead(client) : undefined, unguarded: exists ? await missingGuards(client, schema) : [] };
-    }).catch((err: unknown) => {
+    inTransaction(
+      pool,
+      async (client) => {
+        const collected: { position: number; text: string }[] = [];
+        for await (const l of pagedLines(client)) collected.push(l);
+        const exists = await ledgerTablesExist(client, schema);
+        return { collected, head: exists ? await readHead(client) : undefined, unguarded: exists ? await missingGuards(client, schema) : [] };
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    ).catch((err: unknown) => {
       throw wrapPgError(err, where, opts.url);
     });
 

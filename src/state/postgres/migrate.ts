@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import { LifeboatError } from '../../domain/index.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-import { underLock } from './transaction.js';
-import { quoteIdent } from './where.js';
+import { quoteSchema, underLock } from '../../pgutil/index.js';
 
 /**
  * Brings the schema up to date in one transaction: two processes opening at once queue on
@@ -10,7 +9,7 @@ import { quoteIdent } from './where.js';
  * Returns the versions it applied. A database already past this code is refused, not touched.
  */
 export async function migrateStateSchema(pool: pg.Pool, schema: string, where: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  const s = quoteIdent(schema);
+  const s = quoteSchema(schema, 'state store');
   const latest = Math.max(0, ...migrations.map((m) => m.version));
   return underLock(pool, `migrate:${schema}`, async (client) => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { underLock } from './transaction.js';
+import { underLock } from '../../pgutil/index.js';
 
 /** A table of (key, JSON text value) rows read and written as one document: key → value. */
 export interface DocumentTable {

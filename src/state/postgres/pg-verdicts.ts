@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { VerdictEntry, VerdictPersistence } from '../../freshness/index.js';
-import { underLock } from './transaction.js';
+import { underLock } from '../../pgutil/index.js';
 
 /** Remembered verdicts as one row per backup location, tagged with the rules' version that judged them. */
 export function createPgVerdicts(pool: pg.Pool, s: string, schema: string): VerdictPersistence {

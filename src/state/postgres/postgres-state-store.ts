@@ -9,7 +9,7 @@ import { keyedDocument } from './pg-documents.js';
 import { createPgRuns } from './pg-runs.js';
 import { createPgSlots } from './pg-slots.js';
 import { createPgVerdicts } from './pg-verdicts.js';
-import { checkedSchema, describeWhere, quoteIdent, redact } from './where.js';
+import { checkedSchema, describeWhere, quoteSchema, redact } from '../../pgutil/index.js';
 
 export interface PostgresStateOptions {
   /** postgres://user:password@host:port/database; the password never appears in a message. */
@@ -26,9 +26,9 @@ export interface PostgresStateOptions {
  * be reached is a DATABASE_UNREACHABLE error naming host:port/database only.
  */
 export async function openPostgresStateStore(opts: PostgresStateOptions): Promise<StateStore> {
-  const schema = checkedSchema(opts.schema ?? 'lifeboat');
-  const where = describeWhere(opts.url, schema);
-  const s = quoteIdent(schema);
+  const schema = checkedSchema(opts.schema ?? 'lifeboat', 'state store');
+  const where = describeWhere(opts.url, schema, 'state store URL');
+  const s = quoteSchema(schema, 'state store');
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.max, connectionTimeoutMillis: 10_000, application_name: 'lifeboat state' });
   // An idle connection the server drops emits here; without a listener it would crash the process. The next query reconnects.
   pool.on('error', () => undefined);

@@ -6,12 +6,12 @@ export function lockKey(name: string): string {
   return createHash('sha256').update(`lifeboat:${name}`).digest().readBigInt64BE(0).toString();
 }
 
-/** Runs `fn` in one transaction on one pooled connection; a failure rolls back and rethrows. */
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** Runs `fn` in one transaction (opened with `begin`) on one pooled connection; a failure rolls back and rethrows. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const value = await fn(client);
     await client.query('COMMIT');
     return value;

@@ -1,0 +1,2 @@
+export { checkedSchema, quoteSchema, describeWhere, redact } from './names.js';
+export { lockKey, inTransaction, underLock } from './transaction.js';
