@@ -37,8 +37,10 @@ async function markAbandoned(run: DrillRun, why: string, deps: AbandonDeps, data
 export async function abandonEarlierAttempts(
   jobKey: string,
   deps: AbandonDeps & { leases: LeaseStore; sandbox(name: string): Promise<SandboxProvider> },
+  opts: { keep?: string } = {},
 ): Promise<DrillRun[]> {
-  const earlier = await deps.runs.list({ jobKey, phase: 'running' });
+  // `keep`: the run a new attempt resumes (resume.ts), with its sandbox.
+  const earlier = (await deps.runs.list({ jobKey, phase: 'running' })).filter((r) => r.runId !== opts.keep);
   const leases = await deps.leases.list();
   for (const listed of earlier) {
     // Read again: a sweep may have closed it since the list.

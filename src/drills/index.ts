@@ -9,3 +9,4 @@ export { guardSandbox, type ResolveHost, type SourceIdentity } from './guard.js'
 export { selectBackup } from './select-backup.js';
 export { STEPS, type DrillRun, type RunPhase, type StepName, type StepRecord } from './types.js';
 export { abandonEarlierAttempts, abandonDeadRuns, whyGone, type DeadRunOptions } from './abandon-runs.js';
+export { resumePlan, type ResumePlan } from './resume.js';

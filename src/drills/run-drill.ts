@@ -3,7 +3,7 @@ import type { Completeness } from '../checks/index.js';
 import { formatDuration, type Drill, type LoadedConfig, type Resource } from '../config/index.js';
 import { LifeboatError, isRetryable, messageOf, type Logger } from '../domain/index.js';
 import type { EvidenceDeps } from '../freshness/index.js';
-import { createDumpRestorer, type LeaseStore, type Restorer, type SandboxProvider } from '../providers/index.js';
+import { createDumpRestorer, type BackupRef, type LeaseStore, type Restorer, type SandboxProvider } from '../providers/index.js';
 import { guardSandbox, type ResolveHost, type SourceIdentity } from './guard.js';
 import { phaseOf } from './phase.js';
 import type { RunStore } from './run-store.js';
@@ -12,14 +12,15 @@ import type { SlotFence } from './slot-fence.js';
 import { phaseBreakdown, stepRunner } from './step-runner.js';
 import { fetch } from './steps/fetch.js';
 import { locate } from './steps/locate.js';
-import { provision } from './steps/provision.js';
+import { provision, reopen } from './steps/provision.js';
 import { restore } from './steps/restore.js';
 import { scoreRun } from './steps/score-step.js';
 import type { SandboxHold } from './steps/step-output.js';
 import { teardown } from './steps/teardown.js';
 import { thaw } from './steps/thaw.js';
 import { verify } from './steps/verify.js';
-import type { DrillRun, RunPhase } from './types.js';
+import type { ResumePlan } from './resume.js';
+import type { DrillRun, RunPhase, StepName } from './types.js';
 
 export interface DrillDeps extends EvidenceDeps {
   leases: LeaseStore;
@@ -69,6 +70,8 @@ export interface DrillOptions {
   fence?: SlotFence;
   /** The queue tries again after a retryable error: such an attempt is ledgered as an attempt, not as the slot's result. */
   retriesLeft?: boolean;
+  /** An earlier attempt of the same job to go on from (resume.ts). */
+  resume?: ResumePlan;
 }
 
 export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions = {}): Promise<DrillRun> {
@@ -86,18 +89,13 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
     }
     throw err;
   });
-  const started = clock.now();
-  const run: DrillRun = {
-    runId: makeRunId(drill.name, started, deps.random),
-    drill: drill.name,
-    resource: resource.id,
-    sandbox: drill.sandbox,
-    phase: 'running',
-    startedAt: started.toISOString(),
-    owner: { host: hostname(), pid: process.pid },
-    jobKey: opts.jobKey,
-    steps: [],
-  };
+  const plan = opts.resume;
+  const owner = { host: hostname(), pid: process.pid };
+  // A resumed run keeps its start: its RTO counts from the first attempt, waits included.
+  const run: DrillRun = plan
+    ? continueRun(plan.run, owner, clock.now())
+    : { runId: makeRunId(drill.name, clock.now(), deps.random), drill: drill.name, resource: resource.id, sandbox: drill.sandbox, phase: 'running', startedAt: clock.now().toISOString(), owner, jobKey: opts.jobKey, steps: [] };
+  const started = new Date(run.startedAt);
   const log = logger.child({ drill: drill.name, run: run.runId });
   // A plain timer rather than AbortSignal.timeout: that one is unreferenced and can be
   // collected before it fires when combined with AbortSignal.any on Node 20.
@@ -108,7 +106,8 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
   deps.signal?.addEventListener('abort', onStop, { once: true });
   const signal = abort.signal;
   await deps.runs.save(run);
-  await deps.events.record('drill.started', run.runId, { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, backup: drill.backup, targets });
+  if (plan) await deps.events.record('drill.resumed', run.runId, { drill: drill.name, carried: [...plan.carried], sandbox: plan.lease ? plan.lease.database : null });
+  else await deps.events.record('drill.started', run.runId, { drill: drill.name, resource: resource.id, sandbox: drill.sandbox, backup: drill.backup, targets });
   // While it runs, the run says it is alive: a sweep takes a run not seen for a while for dead (abandoned).
   const heartbeat = startHeartbeat(run, deps.runs, clock);
 
@@ -120,12 +119,15 @@ export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions
   let verifiedAt: Date | undefined;
   let failure: unknown;
   try {
-    const { backup } = await step('locate', () => locate({ drill, resource, provider, deps, now: started, signal }));
+    // A resumed run skips what its earlier attempt finished (plan.carried), from what that attempt recorded.
+    const carried = (name: StepName) => plan?.carried.has(name) ?? false;
+    const backup = carried('locate') ? await relocate(run, resource, deps) : (await step('locate', () => locate({ drill, resource, provider, deps, now: started, signal }))).backup;
     run.backup = { name: backup.name, region: backup.region, location: backup.location, time: backup.time.toISOString(), timeSource: backup.timeSource, size: backup.size };
-    await step('thaw', () => thaw({ backup, stores: deps.store }));
-    const fetched = await step('fetch', () => fetch({ backup, inspector: deps.inspector, signal }));
-    await step('provision', () => provision({ run, provider, namePrefix: config.estate.sandboxes?.[drill.sandbox]?.namePrefix, leases: deps.leases, clock, hold }));
-    await step('restore', () => restore({ backup, restorer, target: hold.target!, expectedSha256: fetched.sha256, signal, onProgress: deps.onProgress, log }));
+    if (!carried('thaw')) await step('thaw', () => thaw({ backup, stores: deps.store }));
+    const fetched = carried('fetch') ? { sha256: detailOf(run, 'fetch', 'sha256') } : await step('fetch', () => fetch({ backup, inspector: deps.inspector, signal }));
+    if (plan?.lease) await step('provision', () => reopen({ lease: plan.lease!, provider, hold }));
+    else await step('provision', () => provision({ run, provider, namePrefix: config.estate.sandboxes?.[drill.sandbox]?.namePrefix, leases: deps.leases, clock, hold }));
+    if (!carried('restore')) await step('restore', () => restore({ backup, restorer, target: hold.target!, expectedSha256: fetched.sha256, signal, onProgress: deps.onProgress, log }));
     restored = true;
     completeness = await step('verify', () => verify({ target: hold.target!, manifest: backup.manifest, checks: drill.checks }));
     verifiedAt = clock.now();
@@ -184,6 +186,28 @@ async function ownsSlot(fence: SlotFence, result: Record<string, unknown> | unde
     log.warn({ err: messageOf(err), slot: fence.slot }, 'could not record the slot\'s result; the run keeps its own');
     return true;
   }
+}
+
+/** The earlier attempt's run, taken over by this one: its open step closed as interrupted, its outcome cleared. */
+function continueRun(earlier: DrillRun, owner: DrillRun['owner'], now: Date): DrillRun {
+  const run = structuredClone(earlier);
+  for (const s of run.steps) if (!s.endedAt) Object.assign(s, { endedAt: now.toISOString(), ok: false, error: 'interrupted: the attempt running it stopped' });
+  for (const k of ['endedAt', 'error', 'retryable', 'score', 'phases', 'checks', 'kept', 'lastSeenAt'] as const) delete run[k];
+  return { ...run, phase: 'running', owner, resumedAt: [...(run.resumedAt ?? []), now.toISOString()] };
+}
+
+/** The backup the earlier attempt located, as the catalog lists it now: a resumed run restores the slot's backup, not a newer one. */
+async function relocate(run: DrillRun, resource: Resource, deps: DrillDeps): Promise<BackupRef> {
+  const b = run.backup!;
+  const found = (await deps.catalog.list(resource, b.region === resource.region ? undefined : b.region)).find((x) => x.location === b.location);
+  if (!found) throw new LifeboatError('BACKUP_UNREADABLE', `backup ${b.name} in ${b.region}, located by this job's earlier attempt, is gone`, { retryable: false });
+  return found;
+}
+
+/** A detail the run's last successful `name` step recorded. */
+function detailOf(run: DrillRun, name: StepName, key: string): string | undefined {
+  const v = run.steps.filter((s) => s.name === name && s.ok).at(-1)?.details?.[key];
+  return typeof v === 'string' ? v : undefined;
 }
 
 const superseded = (err: unknown) => err instanceof LifeboatError && err.code === 'SLOT_SUPERSEDED';

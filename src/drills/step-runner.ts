@@ -41,10 +41,8 @@ export function stepRunner(o: { run: DrillRun; clock: Clock; runs: RunStore; eve
 
 /** RTO phases in milliseconds, named as the design names them. */
 export function phaseBreakdown(run: DrillRun): Record<string, number> {
-  const ms = (name: StepName) => {
-    const s = run.steps.find((x) => x.name === name);
-    return s?.endedAt ? new Date(s.endedAt).getTime() - new Date(s.startedAt).getTime() : 0;
-  };
+  // A resumed run may hold a step more than once (a provision per attempt): each counts.
+  const ms = (name: StepName) => run.steps.filter((s) => s.name === name && s.endedAt).reduce((n, s) => n + new Date(s.endedAt!).getTime() - new Date(s.startedAt).getTime(), 0);
   return { locate: ms('locate'), thaw: ms('thaw'), transfer: ms('fetch'), provision: ms('provision'), restore: ms('restore'), verify: ms('verify'), cleanup: ms('teardown') };
 }
 

@@ -40,6 +40,8 @@ export interface DrillRun {
   error?: string;
   /** For an error: whether trying again later may succeed (an unreachable server), or not (a config problem). */
   retryable?: boolean;
+  /** When later attempts of its queue job took the run over (see resume.ts). */
+  resumedAt?: string[];
   /** A failed run's sandbox left for debugging: until when, and the database to look in. */
   kept?: { until: string; database: string };
 }

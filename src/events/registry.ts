@@ -57,6 +57,8 @@ export const EVENTS = {
   'copy.repaired': { ledgered: true, data: z.strictObject({ region: z.string(), key: z.string(), action: z.string() }) },
   'drill.refused': { ledgered: true, data: z.strictObject({ drill: z.string(), resource: z.string(), sandbox: z.string(), reason: z.string() }) },
   'drill.started': { ledgered: true, data: z.looseObject({ drill: z.string(), resource: z.string(), sandbox: z.string(), backup: z.unknown(), targets: z.unknown() }) },
+  /** A later attempt of the drill's queue job took its run over, keeping the steps it names (and the sandbox, when alive). */
+  'drill.resumed': { ledgered: true, data: z.strictObject({ drill: z.string(), carried: z.array(z.string()), sandbox: nullableString }) },
   /** A drill moved to its next step: the run record keeps the steps, so the ledger does not. */
   'drill.step': { ledgered: false, data: z.strictObject({ drill: z.string(), step: z.string(), at: z.string() }) },
   'drill.finished': { ledgered: true, data: drillEnd },

@@ -106,10 +106,13 @@ describe('a drill slot gives one result', () => {
       expect((await rt.state.slots.get(jobKey))!.finishedAt).toBeUndefined();
       await expect(drillJob({ runtime: rt, signal: new AbortController().signal, jobKey, retriesLeft: false }, schedule('to-maria'))).rejects.toMatchObject({ retryable: true });
       expect(await rt.state.slots.get(jobKey)).toMatchObject({ token: 2, result: { phase: 'error' } });
-      expect((await rt.runs.list()).map((r) => r.phase)).toEqual(['error', 'error']);
+      // The second attempt went on in the first one's run (it kept the backup it located): one run, resumed once.
+      const runs = await rt.runs.list();
+      expect(runs.map((r) => [r.phase, r.resumedAt?.length])).toEqual([['error', 1]]);
+      expect(runs[0]!.steps.filter((s) => s.name === 'locate')).toHaveLength(1);
     } finally {
       await rt.close();
     }
-    expect((await ledgerTypes(dir)).filter((t) => t.startsWith('drill.') && t !== 'drill.started')).toEqual(['drill.attempt-failed', 'drill.finished']);
+    expect((await ledgerTypes(dir)).filter((t) => t.startsWith('drill.') && t !== 'drill.started')).toEqual(['drill.attempt-failed', 'drill.resumed', 'drill.finished']);
   });
 });

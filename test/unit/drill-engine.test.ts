@@ -5,7 +5,7 @@ import { drillSchema } from '../../src/config/schemas/drill.js';
 import { estateSchema } from '../../src/config/schemas/estate.js';
 import { fixedClock, LifeboatError, silentLogger } from '../../src/domain/index.js';
 import { createEventRecorder, type LifeboatEvent } from '../../src/events/index.js';
-import { runDrill, type DrillDeps, type DrillRun, type RunStore } from '../../src/drills/index.js';
+import { resumePlan, runDrill, type DrillDeps, type DrillRun, type RunStore } from '../../src/drills/index.js';
 import type { BackupRef, Lease, Restorer, SandboxProvider, SandboxTarget } from '../../src/providers/index.js';
 
 const T0 = new Date('2026-12-02T10:00:00.000Z');
@@ -42,7 +42,7 @@ function harness(o: { restore?: Restorer['restore']; open?: () => Promise<Sandbo
   const runStore: RunStore = {
     save: async (r) => void runs.set(r.runId, structuredClone(r)),
     get: async (id) => runs.get(id),
-    list: async () => [...runs.values()],
+    list: async (f) => [...runs.values()].filter((r) => (!f?.jobKey || r.jobKey === f.jobKey) && (!f?.phase || r.phase === f.phase)),
     page: async () => ({ runs: [...runs.values()] }),
   };
   const leases = new Map<string, Lease>();
@@ -70,7 +70,7 @@ function harness(o: { restore?: Restorer['restore']; open?: () => Promise<Sandbo
     random: () => 0.5,
     restorer,
   } as unknown as DrillDeps;
-  return { deps, made, removed, leases, ledger, heard, runs };
+  return { deps, made, removed, leases, ledger, heard, runs, provider };
 }
 
 const stepsOf = (r: DrillRun) => r.steps.map((s) => [s.name, s.ok]);
@@ -135,5 +135,61 @@ describe('the drill engine', () => {
     expect(run.error).toBe('backup a.sql in r is being thawed: the drill runs again once it is available');
     expect(thawed).toEqual(['db/a.sql']);
     expect(h.made).toEqual([]);
+  });
+
+  it('a retried job whose attempt waited for a thaw goes on in the same run: the same backup, the thaw not asked for again', async () => {
+    const h = harness();
+    const thawRequests: string[] = [];
+    let state = 'archived';
+    (h.deps as unknown as { store: () => unknown }).store = () => ({
+      thawStatus: async () => ({ state }),
+      thaw: async (key: string) => (thawRequests.push(key), (state = 'restoring'), { state }),
+      open: async () => Readable.from([Buffer.from(DUMP)]),
+    });
+    const first = await runDrill('d', h.deps, { jobKey: 'drill:1', retriesLeft: true });
+    expect(first).toMatchObject({ phase: 'error', retryable: true });
+    state = 'available';
+    const plan = await resumePlan('drill:1', h.deps);
+    expect([...plan!.carried]).toEqual(['locate']);
+    const second = await runDrill('d', h.deps, { jobKey: 'drill:1', resume: plan });
+    expect(second.runId).toBe(first.runId);
+    expect(second.phase).toBe('passed');
+    expect(thawRequests).toEqual(['db/a.sql']);
+    expect(stepsOf(second)).toEqual([['locate', true], ['thaw', false], ['score', true], ['teardown', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', true], ['verify', true], ['score', true], ['teardown', true]]);
+    expect(second.resumedAt).toHaveLength(1);
+    expect(h.ledger.map((e) => e.type)).toEqual(['drill.started', 'drill.attempt-failed', 'drill.resumed', 'drill.finished']);
+  });
+
+  it('an attempt that died after its restore leaves its sandbox: the next attempt opens it again and verifies, restoring nothing twice', async () => {
+    const h = harness();
+    let restores = 0;
+    (h.deps as unknown as { restorer: Restorer }).restorer = { kind: 'fake', restore: async () => (restores++, { statements: 1, skipped: [], skippedByReason: {}, tool: 'fake' }) };
+    // The first attempt as a process killed during verify leaves it: restore done, lease and sandbox there, the run still running under a pid that is gone.
+    const lease: Lease = { id: 'd-1', runId: 'd-1', drill: 'd', sandbox: 'lite', kind: 'pglite', database: 'lbdrill_d_1', createdAt: T0.toISOString(), owner: { host: (await import('node:os')).hostname(), pid: 2 ** 22 + 7 } };
+    await h.deps.leases.put(lease);
+    const at = (n: number) => new Date(T0.getTime() + n * 1000).toISOString();
+    const earlier: DrillRun = {
+      runId: 'd-1', drill: 'd', resource: 'db', sandbox: 'lite', phase: 'running', startedAt: at(0), owner: lease.owner, jobKey: 'drill:2', leaseId: 'd-1',
+      backup: { name: 'a.sql', region: 'r', location: backup.location, time: backup.time.toISOString(), timeSource: 'name', size: backup.size },
+      steps: (['locate', 'thaw', 'fetch', 'provision', 'restore'] as const).map((name, i) => ({ name, startedAt: at(i), endedAt: at(i + 1), ok: true, details: name === 'fetch' ? { sha256: 'abc' } : {} })).concat([{ name: 'verify', startedAt: at(5) } as never]),
+    };
+    await h.deps.runs.save(earlier);
+    const plan = await resumePlan('drill:2', h.deps);
+    expect(plan).toMatchObject({ lease: { database: 'lbdrill_d_1' } });
+    const run = await runDrill('d', h.deps, { jobKey: 'drill:2', resume: plan });
+    expect(run.phase).toBe('passed');
+    expect(restores).toBe(0);
+    expect(h.made).toEqual([]);
+    expect(h.removed).toEqual(['lbdrill_d_1']);
+    expect(stepsOf(run).slice(5)).toEqual([['verify', false], ['provision', true], ['verify', true], ['score', true], ['teardown', true]]);
+    expect(run.steps[5]!.error).toBe('interrupted: the attempt running it stopped');
+  });
+
+  it('an attempt that died in the middle of its restore is not resumed: its sandbox is half filled', async () => {
+    const h = harness();
+    const earlier = { runId: 'd-2', drill: 'd', resource: 'db', sandbox: 'lite', phase: 'running', startedAt: T0.toISOString(), owner: { host: (await import('node:os')).hostname(), pid: 2 ** 22 + 9 }, jobKey: 'drill:3', backup: { name: 'a.sql', region: 'r', location: backup.location, time: backup.time.toISOString(), timeSource: 'name', size: 1 }, steps: [{ name: 'locate', startedAt: T0.toISOString(), endedAt: T0.toISOString(), ok: true }, { name: 'restore', startedAt: T0.toISOString() }] } as DrillRun;
+    await h.deps.runs.save(earlier);
+    await h.deps.leases.put({ id: 'd-2', runId: 'd-2', drill: 'd', sandbox: 'lite', kind: 'pglite', database: 'lbdrill_d_2', createdAt: T0.toISOString(), owner: earlier.owner });
+    expect(await resumePlan('drill:3', h.deps)).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ describe('event registry', () => {
   it('knows every event lifeboat writes, and says which are evidence', () => {
     expect(Object.keys(EVENTS).sort()).toEqual([
       'backup.verdict', 'copy.already-present', 'copy.completed', 'copy.conflict', 'copy.repaired', 'copy.source-bad', 'copy.status-changed', 'copy.verified',
-      'drill.abandoned', 'drill.attempt-failed', 'drill.finished', 'drill.refused', 'drill.started', 'drill.step', 'drill.superseded',
+      'drill.abandoned', 'drill.attempt-failed', 'drill.finished', 'drill.refused', 'drill.resumed', 'drill.started', 'drill.step', 'drill.superseded',
       'freshness.daily-summary', 'freshness.status-changed', 'ledger.verified', 'sandbox.sweep-failed', 'sandbox.swept', 'scrub.completed', 'scrub.verdict',
     ]);
     expect(Object.entries(EVENTS).filter(([, e]) => !e.ledgered).map(([t]) => t).sort()).toEqual(['backup.verdict', 'drill.step', 'ledger.verified']);

@@ -28,3 +28,10 @@ export async function provision(i: { run: DrillRun; provider: SandboxProvider; n
   i.hold.target = await i.provider.open(lease);
   return { value: lease, details: { database: lease.database, user: lease.user } };
 }
+
+/** The sandbox an earlier attempt of the job provisioned and restored into, opened again (resume.ts). */
+export async function reopen(i: { lease: Lease; provider: SandboxProvider; hold: SandboxHold }): Promise<StepOutput<Lease>> {
+  i.hold.lease = i.lease;
+  i.hold.target = await i.provider.open(i.lease);
+  return { value: i.lease, details: { database: i.lease.database, reopened: true } };
+}
