@@ -31,17 +31,21 @@ export async function generate(o: FreshnessBenchOptions): Promise<string> {
   const sha = createHash('sha256').update(body).digest('hex');
   const now = Date.now();
   const lines = ['version: 1', 'ledger: { dir: ledger }', 'stateDir: state', `defaults: { rpo: 24h, concurrency: ${o.concurrency} }`, 'regions:', `  r: { kind: local, path: region }`, 'resources:'];
-  await mapLimit(Array.from({ length: o.resources }, (_, i) => i), 32, async (i) => {
-    const dir = path.join(region, `res-${i}`);
-    await mkdir(dir, { recursive: true });
-    for (let f = 0; f < o.files; f++) {
-      const at = new Date(now - (f + 1) * 3_600_000);
-      const file = path.join(dir, `dump-${f}.sql.gz`);
-      await writeFile(file, body);
-      await utimes(file, at, at);
-      if (i % 2 === 0) await writeFile(`${file}.manifest.json`, JSON.stringify({ version: 1, size: body.length, sha256: sha, consistentPoint: at.toISOString() }));
-    }
-  });
+  await mapLimit(
+    Array.from({ length: o.resources }, (_, i) => i),
+    32,
+    async (i) => {
+      const dir = path.join(region, `res-${i}`);
+      await mkdir(dir, { recursive: true });
+      for (let f = 0; f < o.files; f++) {
+        const at = new Date(now - (f + 1) * 3_600_000);
+        const file = path.join(dir, `dump-${f}.sql.gz`);
+        await writeFile(file, body);
+        await utimes(file, at, at);
+        if (i % 2 === 0) await writeFile(`${file}.manifest.json`, JSON.stringify({ version: 1, size: body.length, sha256: sha, consistentPoint: at.toISOString() }));
+      }
+    },
+  );
   for (let i = 0; i < o.resources; i++) lines.push(`  - { id: res-${i}, kind: dump-dir, region: r, path: res-${i} }`);
   const estate = path.join(o.dir, 'lifeboat.yaml');
   await writeFile(estate, `${lines.join('\n')}\n`);
@@ -51,12 +55,16 @@ export async function generate(o: FreshnessBenchOptions): Promise<string> {
 /** The plain baseline: readdir and stat every file, with the same concurrency and the same (fastest) fs calls. */
 async function readdirStat(region: string, resources: number, concurrency: number): Promise<number> {
   let files = 0;
-  await mapLimit(Array.from({ length: resources }, (_, i) => i), concurrency, async (i) => {
-    const dir = path.join(region, `res-${i}`);
-    const names = await readdir(dir);
-    await Promise.all(names.map((n) => stat(path.join(dir, n))));
-    files += names.length;
-  });
+  await mapLimit(
+    Array.from({ length: resources }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      const dir = path.join(region, `res-${i}`);
+      const names = await readdir(dir);
+      await Promise.all(names.map((n) => stat(path.join(dir, n))));
+      files += names.length;
+    },
+  );
   return files;
 }
 

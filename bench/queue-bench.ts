@@ -49,7 +49,11 @@ export async function queueBench(o: { dir: string; jobs: number }) {
   await work();
 
   let t = performance.now();
-  await mapLimit(Array.from({ length: o.jobs }, (_, i) => i), 2, work);
+  await mapLimit(
+    Array.from({ length: o.jobs }, (_, i) => i),
+    2,
+    work,
+  );
   const inProcessMs = performance.now() - t;
 
   const prefix = `lbbench-${randomBytes(3).toString('hex')}`;

@@ -23,7 +23,7 @@ export async function writeDump(file: string, mb: number): Promise<number> {
     const rows: string[] = [];
     for (let i = 0; i < 2000; i++) {
       id++;
-      const payload = `event ${id} `.repeat(12) + "it's \\\\ \"quoted\"";
+      const payload = `event ${id} `.repeat(12) + 'it\'s \\\\ "quoted"';
       rows.push(`(${id},'k${id % 17}','${payload.replace(/'/g, "\\'")}',${(id % 100000) / 100},'2026-0${1 + (id % 9)}-1${id % 9} 0${id % 10}:00:00')`);
     }
     const line = `INSERT INTO \`events\` VALUES ${rows.join(',')};\n`;

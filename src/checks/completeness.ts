@@ -31,8 +31,7 @@ const DEFAULT_CHECKS: DrillChecks = { rowCounts: true, checksums: true, schemaOb
 export async function checkCompleteness(target: SandboxTarget, manifest: Manifest | undefined, checks: DrillChecks = DEFAULT_CHECKS): Promise<Completeness> {
   const results: CheckResult[] = [];
   const tables = await listTables(target);
-  const find = (schema: string | undefined, name: string) =>
-    tables.find((t) => t.name === name && (target.engine === 'mysql' || !schema || t.schema === schema));
+  const find = (schema: string | undefined, name: string) => tables.find((t) => t.name === name && (target.engine === 'mysql' || !schema || t.schema === schema));
 
   for (const t of manifest?.tables ?? []) {
     const label = target.engine === 'postgres' && t.schema ? `${t.schema}.${t.name}` : t.name;
@@ -47,7 +46,15 @@ export async function checkCompleteness(target: SandboxTarget, manifest: Manifes
     if (checks.checksums && t.checksum !== undefined && found) {
       const { checksum } = await tableChecksum(target, found);
       const ok = checksum === t.checksum;
-      results.push({ kind: 'checksum', name: label, weight: 1, passed: ok, expected: t.checksum, actual: checksum, message: ok ? `${label}: content checksum matches` : `${label}: content differs from the manifest (checksum ${checksum}, expected ${t.checksum})` });
+      results.push({
+        kind: 'checksum',
+        name: label,
+        weight: 1,
+        passed: ok,
+        expected: t.checksum,
+        actual: checksum,
+        message: ok ? `${label}: content checksum matches` : `${label}: content differs from the manifest (checksum ${checksum}, expected ${t.checksum})`,
+      });
     }
   }
 
@@ -69,7 +76,15 @@ export async function checkCompleteness(target: SandboxTarget, manifest: Manifes
       const actual = Number(raw);
       const ok = Number.isFinite(actual) && (a.equals === undefined || actual === a.equals) && (a.min === undefined || actual >= a.min) && (a.max === undefined || actual <= a.max);
       const expected = [a.equals !== undefined ? `= ${a.equals}` : '', a.min !== undefined ? `>= ${a.min}` : '', a.max !== undefined ? `<= ${a.max}` : ''].filter(Boolean).join(' and ');
-      results.push({ kind: 'assertion', name: a.name, weight: a.weight ?? 1, passed: ok, expected, actual: Number.isFinite(actual) ? actual : String(raw), message: ok ? `${a.name}: ${actual}` : `${a.name}: expected ${expected}, got ${String(raw)}` });
+      results.push({
+        kind: 'assertion',
+        name: a.name,
+        weight: a.weight ?? 1,
+        passed: ok,
+        expected,
+        actual: Number.isFinite(actual) ? actual : String(raw),
+        message: ok ? `${a.name}: ${actual}` : `${a.name}: expected ${expected}, got ${String(raw)}`,
+      });
     } catch (err) {
       results.push({ kind: 'assertion', name: a.name, weight: a.weight ?? 1, passed: false, message: `${a.name}: query failed: ${messageOf(err)}` });
     }

@@ -46,9 +46,7 @@ export function renderFreshness(results: readonly FreshnessResult[]): string {
     r.reason,
   ]);
   const table = renderTable(['RESOURCE', 'REGION', 'NEWEST USABLE BACKUP (time from)', 'AGE', 'TARGET', 'STATUS', 'WHY'], rows);
-  const attention = results
-    .filter((r) => r.status !== 'fresh')
-    .map((r) => paint(STATUS_STYLE[r.status], r.kind === 'copy' ? `! ${r.resource} copies in ${r.region} are ${r.status}: ${r.reason}` : `! ${r.resource} is ${r.status}: ${r.reason}`));
+  const attention = results.filter((r) => r.status !== 'fresh').map((r) => paint(STATUS_STYLE[r.status], r.kind === 'copy' ? `! ${r.resource} copies in ${r.region} are ${r.status}: ${r.reason}` : `! ${r.resource} is ${r.status}: ${r.reason}`));
   // Resources and copy destinations are counted apart: "6 fresh" of 6 resources would read as all of them.
   const group = (rows: readonly FreshnessResult[], noun: string) => {
     const byStatus = (Object.entries(countByStatus(rows)) as [FreshnessStatus, number][]).filter(([, k]) => k > 0).map(([s, k]) => `${k} ${s}`);

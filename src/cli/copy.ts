@@ -41,8 +41,15 @@ async function copyRun(ctx: CliContext, rt: Runtime, opts: { policy?: string; js
   const bad = results.filter((r) => r.outcome === 'conflict' || r.outcome === 'error' || r.outcome === 'source-bad');
   if (opts.json) ctx.out(JSON.stringify({ results, bytes, seconds }, null, 2));
   else {
-    ctx.out(renderTable(['RESOURCE', 'FILE', 'TO', 'OUTCOME', 'MB', 'TIME', 'DETAIL'], results.map((r) => [r.resource, r.key, r.to, r.outcome, (r.bytes / 1e6).toFixed(1), formatDuration(r.durationMs), r.detail ?? ''])));
-    ctx.out(`\n${results.filter((r) => r.outcome === 'copied').length} copied (${(bytes / 1e6).toFixed(1)} MB at ${(bytes / 1e6 / Math.max(seconds, 0.001)).toFixed(1)} MB/s), ${results.filter((r) => r.outcome === 'already').length} already in place, ${bad.length} problem(s)`);
+    ctx.out(
+      renderTable(
+        ['RESOURCE', 'FILE', 'TO', 'OUTCOME', 'MB', 'TIME', 'DETAIL'],
+        results.map((r) => [r.resource, r.key, r.to, r.outcome, (r.bytes / 1e6).toFixed(1), formatDuration(r.durationMs), r.detail ?? '']),
+      ),
+    );
+    ctx.out(
+      `\n${results.filter((r) => r.outcome === 'copied').length} copied (${(bytes / 1e6).toFixed(1)} MB at ${(bytes / 1e6 / Math.max(seconds, 0.001)).toFixed(1)} MB/s), ${results.filter((r) => r.outcome === 'already').length} already in place, ${bad.length} problem(s)`,
+    );
     for (const b of bad) ctx.out(`! ${b.key} → ${b.to}: ${b.outcome}: ${b.detail}`);
   }
   return bad.length ? EXIT.targetFailed : EXIT.ok;

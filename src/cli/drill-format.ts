@@ -9,7 +9,14 @@ const dur = (ms: number | null | undefined) => (ms === null || ms === undefined 
 export function renderRun(run: DrillRun): string {
   const paint = painter();
   const s = run.score;
-  const verdict = run.phase === 'passed' ? paint('green', 'PASSED') : run.phase === 'failed' || run.phase === 'partially-failed' ? paint('red', run.phase === 'failed' ? 'FAILED' : 'PARTIALLY FAILED') : run.phase === 'inconclusive' ? paint('yellow', 'INCONCLUSIVE') : paint('magenta', run.phase.toUpperCase());
+  const verdict =
+    run.phase === 'passed'
+      ? paint('green', 'PASSED')
+      : run.phase === 'failed' || run.phase === 'partially-failed'
+        ? paint('red', run.phase === 'failed' ? 'FAILED' : 'PARTIALLY FAILED')
+        : run.phase === 'inconclusive'
+          ? paint('yellow', 'INCONCLUSIVE')
+          : paint('magenta', run.phase.toUpperCase());
   const lines = [
     `drill ${run.drill}  run ${run.runId}  ${verdict}${s ? `  score ${s.score}/100` : ''}`,
     `backup ${run.backup ? `${run.backup.name} (${run.backup.region}, ${run.backup.time}, ${run.backup.size} bytes)` : '-'}  sandbox ${run.sandbox}`,
@@ -29,7 +36,13 @@ export function renderRun(run: DrillRun): string {
   }
   // Runs saved before reasons existed have none.
   for (const r of s?.reasons ?? []) lines.push(paint(run.phase === 'inconclusive' ? 'yellow' : 'red', `! ${r}`));
-  if (run.phases) lines.push('', `phases: ${Object.entries(run.phases).map(([k, v]) => `${k} ${dur(v)}`).join(', ')}`);
+  if (run.phases)
+    lines.push(
+      '',
+      `phases: ${Object.entries(run.phases)
+        .map(([k, v]) => `${k} ${dur(v)}`)
+        .join(', ')}`,
+    );
   const failed = (run.checks ?? []).filter((c) => !c.passed);
   if (run.checks) lines.push(`checks: ${run.checks.length - failed.length}/${run.checks.length} passed`);
   for (const c of failed) lines.push(paint('red', `  ✗ ${c.kind} ${c.message}`));
@@ -41,6 +54,15 @@ export function renderRun(run: DrillRun): string {
 export function renderHistory(runs: DrillRun[]): string {
   return renderTable(
     ['STARTED', 'RUN', 'RESULT', 'SCORE', 'RTO', 'RPO', 'COMPLETENESS', 'BACKUP'],
-    runs.map((r) => [r.startedAt, r.runId, r.phase, r.score ? String(r.score.score) : '-', dur(r.score?.rto.achieved), dur(r.score?.rpo.achieved), r.score && r.score.completeness.achieved === null ? 'unknown' : pct(r.score?.completeness.achieved), r.backup?.name ?? '-']),
+    runs.map((r) => [
+      r.startedAt,
+      r.runId,
+      r.phase,
+      r.score ? String(r.score.score) : '-',
+      dur(r.score?.rto.achieved),
+      dur(r.score?.rpo.achieved),
+      r.score && r.score.completeness.achieved === null ? 'unknown' : pct(r.score?.completeness.achieved),
+      r.backup?.name ?? '-',
+    ]),
   );
 }

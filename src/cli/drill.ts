@@ -10,7 +10,13 @@ export async function drillListCommand(ctx: CliContext, opts: { json?: boolean }
   const config = await loadConfig(ctx.configPath);
   const rows = [...config.drills.values()].map((d) => ({ name: d.name, resource: d.resource, sandbox: d.sandbox, backup: d.backup, cadence: d.cadence ?? null, file: d.file }));
   if (opts.json) ctx.out(JSON.stringify(rows, null, 2));
-  else ctx.out(renderTable(['DRILL', 'RESOURCE', 'SANDBOX', 'BACKUP', 'CADENCE'], rows.map((r) => [r.name, r.resource, r.sandbox, describeBackup(r.backup), r.cadence ? describeCadence(r.cadence) : '-'])));
+  else
+    ctx.out(
+      renderTable(
+        ['DRILL', 'RESOURCE', 'SANDBOX', 'BACKUP', 'CADENCE'],
+        rows.map((r) => [r.name, r.resource, r.sandbox, describeBackup(r.backup), r.cadence ? describeCadence(r.cadence) : '-']),
+      ),
+    );
   return EXIT.ok;
 }
 
@@ -70,7 +76,23 @@ export async function drillHistoryCommand(ctx: CliContext, name: string, opts: {
   const rt = await ctx.openRuntime(config);
   const runs = await rt.runs.list({ drill: name }).finally(() => rt.close());
   if (opts.json) {
-    ctx.out(JSON.stringify(runs.map((r) => ({ runId: r.runId, startedAt: r.startedAt, phase: r.phase, score: r.score?.score ?? null, rtoMs: r.score?.rto.achieved ?? null, rpoMs: r.score?.rpo.achieved ?? null, completeness: r.score?.completeness.achieved ?? null, reasons: r.score?.reasons ?? [], backup: r.backup?.name ?? null })), null, 2));
+    ctx.out(
+      JSON.stringify(
+        runs.map((r) => ({
+          runId: r.runId,
+          startedAt: r.startedAt,
+          phase: r.phase,
+          score: r.score?.score ?? null,
+          rtoMs: r.score?.rto.achieved ?? null,
+          rpoMs: r.score?.rpo.achieved ?? null,
+          completeness: r.score?.completeness.achieved ?? null,
+          reasons: r.score?.reasons ?? [],
+          backup: r.backup?.name ?? null,
+        })),
+        null,
+        2,
+      ),
+    );
   } else ctx.out(runs.length ? renderHistory(runs) : `no runs of ${name} yet`);
   return EXIT.ok;
 }

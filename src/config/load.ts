@@ -47,9 +47,7 @@ export async function loadConfig(estateFile: string, options: LoadOptions = {}):
 
   const read = await readConfigFile(absFile, limits.maxFileBytes);
   if (!read.ok && read.missing) throw new LifeboatError('CONFIG_NOT_FOUND', `cannot read estate file ${display(absFile)}: it ${read.reason}`);
-  const estateSource = read.ok
-    ? parseYamlSource(display(absFile), read.text, limits)
-    : unreadableSource(display(absFile), [{ file: display(absFile), path: '', message: read.reason }]);
+  const estateSource = read.ok ? parseYamlSource(display(absFile), read.text, limits) : unreadableSource(display(absFile), [{ file: display(absFile), path: '', message: read.reason }]);
   issues.push(...estateSource.issues);
   const estate = validate(estateSource, estateSchema, issues);
 
@@ -62,7 +60,13 @@ export async function loadConfig(estateFile: string, options: LoadOptions = {}):
   const drills = await folder('drills', drillSchema);
   const schedules = await folder('schedules', scheduleSchema);
 
-  issues.push(...checkCrossReferences({ source: estateSource }, drills.map((d) => d.raw), schedules.map((s) => s.raw)));
+  issues.push(
+    ...checkCrossReferences(
+      { source: estateSource },
+      drills.map((d) => d.raw),
+      schedules.map((s) => s.raw),
+    ),
+  );
   if (issues.length || !estate) throw new ConfigError(sortByPlace(issues, [estateSource.file, ...drills.map((d) => d.raw.source.file), ...schedules.map((x) => x.raw.source.file)]));
 
   const regionRoots = new Map(Object.entries(estate.regions).map(([id, r]) => [id, path.resolve(baseDir, r.path)]));

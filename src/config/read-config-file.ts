@@ -43,8 +43,7 @@ export async function readConfigFile(file: string, maxBytes: number): Promise<Re
 
 const refused = (reason: string): ReadOutcome => ({ ok: false, missing: false, reason });
 
-const tooLarge = (what: string, maxBytes: number) =>
-  `${what}: larger than the ${maxBytes}-byte limit for a config file (raise it with LIFEBOAT_CONFIG_MAX_BYTES)`;
+const tooLarge = (what: string, maxBytes: number) => `${what}: larger than the ${maxBytes}-byte limit for a config file (raise it with LIFEBOAT_CONFIG_MAX_BYTES)`;
 
 const ERRNO_TEXT: Record<string, string> = {
   ENOENT: 'does not exist',

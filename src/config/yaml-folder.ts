@@ -22,11 +22,7 @@ export async function readYamlSource(file: string, shownAs: string, limits: Conf
  * here: a directory or FIFO named x.yaml is reported by name rather than skipped, since
  * the user meant it as config. A missing folder holds no files.
  */
-export async function readYamlFolder(
-  dir: string,
-  limits: ConfigLimits,
-  display: (p: string) => string,
-): Promise<{ files: FolderFile[]; problem?: string }> {
+export async function readYamlFolder(dir: string, limits: ConfigLimits, display: (p: string) => string): Promise<{ files: FolderFile[]; problem?: string }> {
   let names: string[];
   try {
     names = await readdir(dir);

@@ -4,11 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { RegionStore, StorageClass } from '../providers/index.js';
 import { sha256Of } from './hash-stream.js';
 
-export type CopyOutcome =
-  | { kind: 'copied'; sha256: string; bytes: number; resumedFrom: number }
-  | { kind: 'already'; sha256: string }
-  | { kind: 'conflict'; reason: string }
-  | { kind: 'source-bad'; reason: string };
+export type CopyOutcome = { kind: 'copied'; sha256: string; bytes: number; resumedFrom: number } | { kind: 'already'; sha256: string } | { kind: 'conflict'; reason: string } | { kind: 'source-bad'; reason: string };
 
 export interface CopyRequest {
   key: string;
@@ -56,15 +52,7 @@ async function copyObjectFromZero(src: RegionStore, dst: RegionStore, req: CopyR
   return finish(src, dst, req, 0, createHash('sha256'), onBytes, signal);
 }
 
-async function finish(
-  src: RegionStore,
-  dst: RegionStore,
-  req: CopyRequest,
-  offset: number,
-  hash: ReturnType<typeof createHash>,
-  onBytes?: (n: number) => void,
-  signal?: AbortSignal,
-): Promise<CopyOutcome> {
+async function finish(src: RegionStore, dst: RegionStore, req: CopyRequest, offset: number, hash: ReturnType<typeof createHash>, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<CopyOutcome> {
   if (offset < req.size) {
     const tee = new Transform({
       transform(chunk: Buffer, _e, cb) {

@@ -13,7 +13,12 @@ export interface Repair {
 }
 
 /** The folder (a store prefix: '' or ending in '/') a resource's copies land in, in every region. */
-export const copyFolder = (resourcePath: string) => resourcePath.split(/[\\/]+/).filter((p) => p && p !== '.').map((p) => `${p}/`).join('');
+export const copyFolder = (resourcePath: string) =>
+  resourcePath
+    .split(/[\\/]+/)
+    .filter((p) => p && p !== '.')
+    .map((p) => `${p}/`)
+    .join('');
 
 /**
  * Finds what an interrupted publish left in each copy destination and finishes it: a final
@@ -22,10 +27,7 @@ export const copyFolder = (resourcePath: string) => resourcePath.split(/[\\/]+/)
  * final is never touched); a verified copy left writable is re-hashed and sealed. A lone
  * partial is left to be resumed. Runs before every copy pass, so also on start.
  */
-export async function repairCopies(
-  deps: { config: LoadedConfig; events: EventRecorder; logger: Logger; registry: CopyRegistryStore; store(region: string): RegionStore },
-  opts: { policy?: string } = {},
-): Promise<Repair[]> {
+export async function repairCopies(deps: { config: LoadedConfig; events: EventRecorder; logger: Logger; registry: CopyRegistryStore; store(region: string): RegionStore }, opts: { policy?: string } = {}): Promise<Repair[]> {
   const done: Repair[] = [];
   const seen = new Set<string>();
   const reg = await deps.registry.read();

@@ -62,7 +62,10 @@ interface DumpContent {
 }
 
 async function writeSlot(dir: string, p: DemoProducer, at: Date, content: () => Promise<DumpContent>, truncate: boolean): Promise<boolean> {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const name = `${p.prefix}-${stamp}.sql.gz`;
   const file = path.join(dir, name);
   if (await exists(file)) return false;

@@ -51,7 +51,9 @@ export async function exportDemoProduction(db: PGlite): Promise<{ sql: string; t
     // As text, in PostgreSQL's own output format: exactly what COPY reads back, whatever Node's time zone.
     const { rows } = await db.query<Record<string, string | null>>(`SELECT ${cols.map((c) => `${c}::text AS ${c}`).join(', ')} FROM public.${def.name} ORDER BY ${def.primaryKey ?? cols.join(', ')}`);
     tables.push({ ...def, rows: rows.map((r) => cols.map((c) => r[c] ?? null)) });
-    const info: ColumnInfo[] = (await db.query<{ c: string; d: string }>(`SELECT column_name AS c, data_type AS d FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '${def.name}' ORDER BY ordinal_position`)).rows.map((r) => ({ name: r.c, dataType: r.d }));
+    const info: ColumnInfo[] = (await db.query<{ c: string; d: string }>(`SELECT column_name AS c, data_type AS d FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '${def.name}' ORDER BY ordinal_position`)).rows.map(
+      (r) => ({ name: r.c, dataType: r.d }),
+    );
     const sum = (await db.query<{ n: string; s: string }>(postgresChecksumQuery('public', def.name, info))).rows[0]!;
     sums.push({ schema: 'public', name: def.name, rows: Number(sum.n), checksum: sum.s });
   }

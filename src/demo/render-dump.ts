@@ -1,7 +1,6 @@
 import type { Table } from './shop-data.js';
 
-const mysqlValue = (v: string | number | null) =>
-  v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+const mysqlValue = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`);
 
 /** SQL in the shape mysqldump writes by default (extended inserts, one statement per table). */
 export function renderMysqlDump(database: string, tables: Table[], completedAt: Date): string {
@@ -31,22 +30,11 @@ export function renderMysqlDump(database: string, tables: Table[], completedAt: 
   return out.join('\n');
 }
 
-const copyValue = (v: string | number | null) =>
-  v === null ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+const copyValue = (v: string | number | null) => (v === null ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
 
 /** SQL in the shape pg_dump writes by default (plain format, COPY blocks). */
 export function renderPostgresDump(tables: Table[]): string {
-  const out = [
-    '--',
-    '-- PostgreSQL database dump',
-    '--',
-    '',
-    'SET statement_timeout = 0;',
-    "SET client_encoding = 'UTF8';",
-    'SET standard_conforming_strings = on;',
-    "SELECT pg_catalog.set_config('search_path', '', false);",
-    '',
-  ];
+  const out = ['--', '-- PostgreSQL database dump', '--', '', 'SET statement_timeout = 0;', "SET client_encoding = 'UTF8';", 'SET standard_conforming_strings = on;', "SELECT pg_catalog.set_config('search_path', '', false);", ''];
   for (const t of tables) {
     out.push(`CREATE TABLE public.${t.name} (`, t.columns.map((c) => `    ${c.name} ${c.postgres}`).join(',\n'), ');', '');
   }

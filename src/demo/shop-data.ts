@@ -58,7 +58,12 @@ export function shopDatabase(n: number, scale = 1): Table[] {
     {
       name: 'customers',
       primaryKey: 'id',
-      columns: [col('id', 'int NOT NULL', 'integer NOT NULL'), col('name', 'varchar(100) NOT NULL', 'character varying(100) NOT NULL'), col('email', 'varchar(200) DEFAULT NULL', 'character varying(200)'), col('created_at', 'datetime NOT NULL', 'timestamp without time zone NOT NULL')],
+      columns: [
+        col('id', 'int NOT NULL', 'integer NOT NULL'),
+        col('name', 'varchar(100) NOT NULL', 'character varying(100) NOT NULL'),
+        col('email', 'varchar(200) DEFAULT NULL', 'character varying(200)'),
+        col('created_at', 'datetime NOT NULL', 'timestamp without time zone NOT NULL'),
+      ],
       rows: customerRows,
     },
     {
@@ -70,7 +75,12 @@ export function shopDatabase(n: number, scale = 1): Table[] {
     {
       name: 'orders',
       primaryKey: 'id',
-      columns: [col('id', 'int NOT NULL', 'integer NOT NULL'), col('customer_id', 'int NOT NULL', 'integer NOT NULL'), col('status', 'varchar(20) NOT NULL', 'character varying(20) NOT NULL'), col('created_at', 'datetime NOT NULL', 'timestamp without time zone NOT NULL')],
+      columns: [
+        col('id', 'int NOT NULL', 'integer NOT NULL'),
+        col('customer_id', 'int NOT NULL', 'integer NOT NULL'),
+        col('status', 'varchar(20) NOT NULL', 'character varying(20) NOT NULL'),
+        col('created_at', 'datetime NOT NULL', 'timestamp without time zone NOT NULL'),
+      ],
       rows: orderRows,
     },
     {

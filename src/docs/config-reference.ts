@@ -67,10 +67,7 @@ function rows(s: Js, prefix: string, out: string[]): void {
 
 /** The README's config reference, generated from the zod schemas so it cannot drift from them. */
 export function renderConfigReference(): string {
-  const sections: [string, Js][] = [
-    ...(Object.keys(FILE_KINDS) as FileKind[]).map((k): [string, Js] => [k, jsonSchemaFor(k) as Js]),
-    ['manifest', z.toJSONSchema(manifestSchema, { io: 'input' }) as Js],
-  ];
+  const sections: [string, Js][] = [...(Object.keys(FILE_KINDS) as FileKind[]).map((k): [string, Js] => [k, jsonSchemaFor(k) as Js]), ['manifest', z.toJSONSchema(manifestSchema, { io: 'input' }) as Js]];
   const out: string[] = [];
   for (const [, schema] of sections) {
     out.push(`### ${schema.title ?? 'file'}`, '', '| field | type | required | meaning |', '| --- | --- | --- | --- |');

@@ -34,11 +34,7 @@ async function markAbandoned(run: DrillRun, why: string, deps: AbandonDeps, data
  * another), the earlier attempt is closed: its sandbox torn down, the run marked
  * abandoned and ledgered as such, so only the new attempt ever records a result.
  */
-export async function abandonEarlierAttempts(
-  jobKey: string,
-  deps: AbandonDeps & { leases: LeaseStore; sandbox(name: string): Promise<SandboxProvider> },
-  opts: { keep?: string } = {},
-): Promise<DrillRun[]> {
+export async function abandonEarlierAttempts(jobKey: string, deps: AbandonDeps & { leases: LeaseStore; sandbox(name: string): Promise<SandboxProvider> }, opts: { keep?: string } = {}): Promise<DrillRun[]> {
   // `keep`: the run a new attempt resumes (resume.ts), with its sandbox.
   const earlier = (await deps.runs.list({ jobKey, phase: 'running' })).filter((r) => r.runId !== opts.keep);
   const leases = await deps.leases.list();

@@ -42,7 +42,9 @@ export async function dryRunDrill(name: string, deps: DrillDeps): Promise<Readin
     const sel = await locateBackup({ drill, resource, provider, deps, now: deps.clock.now() });
     const engine = sel.engine;
     if (plannedChecks(sel.backup.manifest, drill.checks) === 0) {
-      warnings.push(`no completeness checks: backup ${sel.backup.name} has ${sel.backup.manifest ? 'a manifest listing no table or object the drill checks' : 'no manifest'} and drill ${drill.name} has no assertions, so the run will be inconclusive (exit 4); write one with lifeboat manifest or add an assertion`);
+      warnings.push(
+        `no completeness checks: backup ${sel.backup.name} has ${sel.backup.manifest ? 'a manifest listing no table or object the drill checks' : 'no manifest'} and drill ${drill.name} has no assertions, so the run will be inconclusive (exit 4); write one with lifeboat manifest or add an assertion`,
+      );
     }
     return `${sel.backup.name} (${sel.backup.size} bytes, ${sel.backup.time.toISOString()} from ${sel.backup.timeSource}) is usable${sel.skipped.length ? `; skipped ${sel.skipped.length} unusable newer` : ''}; engine ${engine ?? 'unknown'}`;
   });

@@ -44,8 +44,13 @@ const DEFAULT_RPO_MS = 24 * 3_600_000;
 const DEFAULT_TIMEOUT_MS = 6 * 3_600_000;
 
 export function makeRunId(drill: string, now: Date, random: () => number): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const tag = Math.floor(random() * 0xffffff).toString(16).padStart(6, '0');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const tag = Math.floor(random() * 0xffffff)
+    .toString(16)
+    .padStart(6, '0');
   return `${drill}-${stamp}-${tag}`;
 }
 
@@ -183,7 +188,7 @@ async function ownsSlot(fence: SlotFence, result: Record<string, unknown> | unde
     return true;
   } catch (err) {
     if (superseded(err)) return false;
-    log.warn({ err: messageOf(err), slot: fence.slot }, 'could not record the slot\'s result; the run keeps its own');
+    log.warn({ err: messageOf(err), slot: fence.slot }, "could not record the slot's result; the run keeps its own");
     return true;
   }
 }
@@ -212,4 +217,3 @@ function detailOf(run: DrillRun, name: StepName, key: string): string | undefine
 
 const superseded = (err: unknown) => err instanceof LifeboatError && err.code === 'SLOT_SUPERSEDED';
 const supersededError = (fence: SlotFence) => new LifeboatError('SLOT_SUPERSEDED', `slot ${fence.slot} was claimed by a newer attempt of its job: this attempt's result is not the slot's`);
-

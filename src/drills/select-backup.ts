@@ -14,11 +14,7 @@ export interface Selected {
  * uniformly among usable backups in the window, as restore-testing services do, so over
  * time every backup gets a chance to be the one that fails.
  */
-export async function selectBackup(
-  drill: Drill,
-  resource: Resource,
-  deps: { catalog: BackupCatalog; inspector: BackupInspector; now: Date; random: () => number; signal?: AbortSignal },
-): Promise<Selected> {
+export async function selectBackup(drill: Drill, resource: Resource, deps: { catalog: BackupCatalog; inspector: BackupInspector; now: Date; random: () => number; signal?: AbortSignal }): Promise<Selected> {
   const sel = drill.backup;
   // latest-in-region reads the cold copies in that region (the drill simulates losing the primary).
   const region = typeof sel === 'object' && 'latest-in-region' in sel ? sel['latest-in-region'] : resource.region;

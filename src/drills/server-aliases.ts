@@ -6,7 +6,11 @@ export const THIS_MACHINE = 'this-machine';
 
 /** An address in one spelling: IPv4-mapped IPv6 as IPv4, IPv6 compressed and lower case. */
 export function canonicalAddress(addr: string): string {
-  let a = addr.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  let a = addr
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
   if (isIP(a) === 6) {
     a = new URL(`http://[${a}]`).hostname.replace(/^\[|\]$/g, '');
     const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(a);

@@ -79,12 +79,7 @@ export function createFsLedger(opts: FsLedgerOptions): Ledger {
     } finally {
       await fh.close();
     }
-    const noted = chainRecords(
-      [{ type: 'ledger.torn-record-set-aside', subject: 'ledger', data: { bytes: fragment.length, savedAs: path.relative(opts.dir, aside), afterSeq: last?.seq ?? 0 } }],
-      last,
-      opts.clock.now(),
-      signer,
-    )[0]!;
+    const noted = chainRecords([{ type: 'ledger.torn-record-set-aside', subject: 'ledger', data: { bytes: fragment.length, savedAs: path.relative(opts.dir, aside), afterSeq: last?.seq ?? 0 } }], last, opts.clock.now(), signer)[0]!;
     await appendDurably(file, recordLine(noted));
     return noted;
   };

@@ -45,10 +45,7 @@ export async function ensureLedgerTables(client: pg.PoolClient, s: string): Prom
 
 /** Whether both tables are there: a writer that is not their owner finds them and runs no DDL. */
 export async function ledgerTablesExist(client: pg.ClientBase, schema: string): Promise<boolean> {
-  const { rows } = await client.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = ANY($2::text[])`,
-    [schema, LEDGER_TABLES],
-  );
+  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = ANY($2::text[])`, [schema, LEDGER_TABLES]);
   return rows[0]!.n === LEDGER_TABLES.length;
 }
 

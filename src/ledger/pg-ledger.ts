@@ -72,10 +72,7 @@ export function createPgLedger(opts: PgLedgerOptions): Ledger {
       const at = opts.clock.now();
       const sealed = chainRecords(entries, last, at, signer);
       const seal = makeSeal(sealed.at(-1)!, at, signer);
-      await client.query(`INSERT INTO ${s}.ledger_records (seq, line) SELECT * FROM unnest($1::bigint[], $2::text[])`, [
-        sealed.map((r) => r.seq),
-        sealed.map((r) => recordLine(r).trimEnd()),
-      ]);
+      await client.query(`INSERT INTO ${s}.ledger_records (seq, line) SELECT * FROM unnest($1::bigint[], $2::text[])`, [sealed.map((r) => r.seq), sealed.map((r) => recordLine(r).trimEnd())]);
       await client.query(`INSERT INTO ${s}.ledger_seals (seq, seal) VALUES ($1, $2)`, [seal.seq, JSON.stringify(seal)]);
       return { sealed, seal };
     }).catch((err: unknown) => {
@@ -97,10 +94,7 @@ export function createPgLedger(opts: PgLedgerOptions): Ledger {
     let position = 0;
     for (;;) {
       // The key goes out as text (a bigint past 2^53 would lose digits as a number) under another name: ORDER BY seq must mean the bigint.
-      const { rows } = await client.query<{ key: string; line: string }>(
-        `SELECT seq::text AS key, line FROM ${s}.ledger_records WHERE seq > $1::bigint AND seq <= $2::bigint ORDER BY seq LIMIT ${PAGE}`,
-        [after, end],
-      );
+      const { rows } = await client.query<{ key: string; line: string }>(`SELECT seq::text AS key, line FROM ${s}.ledger_records WHERE seq > $1::bigint AND seq <= $2::bigint ORDER BY seq LIMIT ${PAGE}`, [after, end]);
       for (const r of rows) yield { position: ++position, text: r.line };
       if (rows.length < PAGE) return;
       after = rows.at(-1)!.key;
@@ -145,9 +139,7 @@ export function createPgLedger(opts: PgLedgerOptions): Ledger {
     async verify(): Promise<VerifyReport> {
       const { collected, head, unguarded } = await snapshot();
       const report = await verifySealed(collected, head === 'garbled' ? undefined : head, opts.sealing, headName);
-      const notes = unguarded.length
-        ? [`the append-only trigger(s) ${unguarded.join(', ')} in ${where} are dropped or disabled: the database no longer refuses edits (the chain, seals and witness are still checked)`]
-        : [];
+      const notes = unguarded.length ? [`the append-only trigger(s) ${unguarded.join(', ')} in ${where} are dropped or disabled: the database no longer refuses edits (the chain, seals and witness are still checked)`] : [];
       if (head === 'garbled') {
         const problem = { kind: 'unreadable' as const, position: collected.length + 1, message: `the head seal (${headName}) is there but is not a seal` };
         return { ...report, ok: false, problems: [...report.problems.filter((p) => p.kind !== 'head-missing'), problem], notes: [...notes, ...report.notes] };

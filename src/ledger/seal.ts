@@ -29,10 +29,7 @@ export function parseSeal(text: string | null | undefined): Seal | undefined {
   if (!text) return undefined;
   try {
     const v = JSON.parse(text) as Record<string, unknown>;
-    const ok =
-      Number.isSafeInteger(v.seq) &&
-      typeof v.hash === 'string' &&
-      ['at', 'kid', 'sig'].every((k) => v[k] === undefined || typeof v[k] === 'string');
+    const ok = Number.isSafeInteger(v.seq) && typeof v.hash === 'string' && ['at', 'kid', 'sig'].every((k) => v[k] === undefined || typeof v[k] === 'string');
     return ok ? (v as unknown as Seal) : undefined;
   } catch {
     return undefined;

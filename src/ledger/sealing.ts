@@ -18,10 +18,7 @@ export interface SealingOptions {
 export function signerFor(opts: SealingOptions | undefined): LedgerSigner | undefined {
   if (!opts?.verifier) return undefined;
   if (opts.signer) return opts.signer;
-  throw (
-    opts.signerUnavailable ??
-    new LifeboatError('SECRET_UNAVAILABLE', 'ledger.publicKey is set but ledger.signingKey is not: records would be written unsigned, so nothing is appended')
-  );
+  throw opts.signerUnavailable ?? new LifeboatError('SECRET_UNAVAILABLE', 'ledger.publicKey is set but ledger.signingKey is not: records would be written unsigned, so nothing is appended');
 }
 
 /**

@@ -42,7 +42,10 @@ export function parsePrivateKey(text: string, where: string): KeyObject {
 
 /** Short, stable name of a public key: the first 16 hex digits of sha256 over its SPKI DER. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function createVerifier(publicKey: KeyObject): LedgerVerifier {

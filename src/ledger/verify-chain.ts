@@ -73,9 +73,7 @@ export function verifyChain(lines: Iterable<{ position: number; text: string }>,
         kind: 'chain-broken',
         position: b.position,
         seq: b.seq,
-        message: a
-          ? `record #${b.seq} at line ${b.position} does not follow line ${a.position}: #${a.seq} was replaced or forged`
-          : `record #${b.seq} at line ${b.position} does not start the chain`,
+        message: a ? `record #${b.seq} at line ${b.position} does not follow line ${a.position}: #${a.seq} was replaced or forged` : `record #${b.seq} at line ${b.position} does not start the chain`,
       });
     }
   }

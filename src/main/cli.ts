@@ -53,10 +53,13 @@ async function main(argv: string[]): Promise<number> {
       env: process.env,
       openRuntime: async (config) => {
         const rt = await createRuntime(config, { clock: systemClock, logger, env: process.env });
-        const tracked: Runtime = { ...rt, close: async () => {
-          opened.delete(tracked);
-          await rt.close();
-        } };
+        const tracked: Runtime = {
+          ...rt,
+          close: async () => {
+            opened.delete(tracked);
+            await rt.close();
+          },
+        };
         opened.add(tracked);
         return tracked;
       },

@@ -15,11 +15,7 @@ export const REDACTED = '[redacted]';
  */
 export function isSecretKey(name: string): boolean {
   const k = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return (
-    /pass(word|wd|phrase)|secret|token/.test(k) ||
-    /^(pwd|auth|cookie|setcookie|credential|credentials|pem)$/.test(k) ||
-    /(authorization|privatekey|signingkey|apikey|accesskey|routingkey|secretkey|keymaterial)$/.test(k)
-  );
+  return /pass(word|wd|phrase)|secret|token/.test(k) || /^(pwd|auth|cookie|setcookie|credential|credentials|pem)$/.test(k) || /(authorization|privatekey|signingkey|apikey|accesskey|routingkey|secretkey|keymaterial)$/.test(k);
 }
 
 /** user:password@ in any URL, and password=… in a key=value DSN: the password goes, the rest stays readable. */

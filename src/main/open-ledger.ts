@@ -2,21 +2,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { resolveSecret, type Env, type LoadedConfig } from '../config/index.js';
 import { LifeboatError, type Clock, type Logger } from '../domain/index.js';
-import {
-  closeRedis,
-  createDirWitness,
-  createFsLedger,
-  createPgLedger,
-  createRedisLedger,
-  createRedisWitness,
-  createSigner,
-  createVerifier,
-  parsePrivateKey,
-  parsePublicKey,
-  type Ledger,
-  type SealingOptions,
-  type Witness,
-} from '../ledger/index.js';
+import { closeRedis, createDirWitness, createFsLedger, createPgLedger, createRedisLedger, createRedisWitness, createSigner, createVerifier, parsePrivateKey, parsePublicKey, type Ledger, type SealingOptions, type Witness } from '../ledger/index.js';
 import { redisConnection } from '../queue/index.js';
 
 const DEFAULT_KEY = 'lifeboat:ledger';

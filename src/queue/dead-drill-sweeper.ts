@@ -14,14 +14,7 @@ export const DEFAULT_SWEEP_EVERY_MS = 5 * 60_000;
  * seen) and their sandboxes torn down. One pool sweeps at a time (a lock under the
  * prefix), so a death is ledgered once however many workers notice it.
  */
-export function startDeadDrillSweeper(
-  runtime: Runtime,
-  redis: Redis,
-  connection: ConnectionOptions,
-  prefix: string,
-  logger: Logger,
-  opts: { everyMs?: number; holder: string; live?: LiveState },
-): { sweepNow(): Promise<void>; stop(): Promise<void> } {
+export function startDeadDrillSweeper(runtime: Runtime, redis: Redis, connection: ConnectionOptions, prefix: string, logger: Logger, opts: { everyMs?: number; holder: string; live?: LiveState }): { sweepNow(): Promise<void>; stop(): Promise<void> } {
   const everyMs = opts.everyMs ?? DEFAULT_SWEEP_EVERY_MS;
   const probe = createJobProbe(connection, prefix, logger);
   const lockKey = `${prefix}:sweep:lock`;

@@ -88,7 +88,10 @@ const backends: Record<string, Backend> = {
       const sealing = mode ? { ...keyed(), witness: mode === 'key+witness' ? createDirWitness(witnessDir) : undefined } : undefined;
       const file = `${dir}/ledger.jsonl`;
       const readRaw = async () => ({
-        records: (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Raw),
+        records: (await readFile(file, 'utf8').catch(() => ''))
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Raw),
         head: await readFile(`${dir}/head.json`, 'utf8').catch(() => undefined),
       });
       return {
@@ -179,7 +182,10 @@ describe.each(Object.entries(backends))('ledger contract: %s', (_name, backend) 
   it('chains appends in order and verifies clean', async () => {
     const { a } = await backend.open();
     await a.append({ type: 't', subject: 's', data: { i: 1 } });
-    await a.appendMany([{ type: 't', subject: 's', data: { i: 2 } }, { type: 't', subject: 's', data: { i: 3 } }]);
+    await a.appendMany([
+      { type: 't', subject: 's', data: { i: 2 } },
+      { type: 't', subject: 's', data: { i: 3 } },
+    ]);
     const all = [];
     for await (const r of a.records()) all.push(r);
     expect(all.map((r) => r.seq)).toEqual([1, 2, 3]);
@@ -190,10 +196,7 @@ describe.each(Object.entries(backends))('ledger contract: %s', (_name, backend) 
 
   it('keeps one chain when two writers append at once', async () => {
     const { a, b } = await backend.open('key+witness');
-    await Promise.all([
-      ...Array.from({ length: 40 }, (_, i) => a.append({ type: 'a', subject: 'x', data: { i } })),
-      ...Array.from({ length: 40 }, (_, i) => b.append({ type: 'b', subject: 'x', data: { i } })),
-    ]);
+    await Promise.all([...Array.from({ length: 40 }, (_, i) => a.append({ type: 'a', subject: 'x', data: { i } })), ...Array.from({ length: 40 }, (_, i) => b.append({ type: 'b', subject: 'x', data: { i } }))]);
     const report = await a.verify();
     expect(report).toMatchObject({ ok: true, records: 80 });
     // The witness never moves back, whichever writer finished last.

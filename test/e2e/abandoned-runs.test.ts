@@ -47,7 +47,11 @@ interface Run {
 const runsIn = async (dir: string) => Promise.all((await readdir(path.join(dir, 'state/runs'))).map(async (f) => JSON.parse(await readFile(path.join(dir, 'state/runs', f), 'utf8')) as Run));
 /** This estate's sandbox databases and users still on the server. */
 const leftoversIn = (dir: string) => sandboxLeftovers('maria', estatePrefix(dir));
-const ledgerTypes = async (dir: string) => (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+const ledgerTypes = async (dir: string) =>
+  (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { type: string }).type);
 
 describe('a run killed mid-way does not stay running forever', () => {
   it('embedded: lifeboat sandbox sweep marks it abandoned with when it was last seen, and tears its sandbox down', async () => {
@@ -76,7 +80,7 @@ describe('a run killed mid-way does not stay running forever', () => {
     expect(again).toMatchObject({ abandoned: [], removed: [] });
   }, 120_000);
 
-  it('distributed: once no worker holds the drill\'s job, the sweep marks the run abandoned and removes its sandbox', async () => {
+  it("distributed: once no worker holds the drill's job, the sweep marks the run abandoned and removes its sandbox", async () => {
     const dir = await tmp();
     await drillEstate(dir);
     await mkdir(path.join(dir, 'schedules'), { recursive: true });
@@ -120,7 +124,17 @@ describe('a lease every sweep would fail on', () => {
       path.join(dir, 'lifeboat.yaml'),
       'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  local: { kind: local, path: region }\ncredentials:\n  admin: { kind: database, user: root, password: { env: LB_TEST_EMPTY } }\nsandboxes:\n  down: { kind: mysql, host: 127.0.0.1, port: 1, credentials: admin }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db }\n',
     );
-    const lease = { id: 'd-20261122T020000Z-abc123', runId: 'd-20261122T020000Z-abc123', drill: 'd', sandbox: 'down', kind: 'mysql', database: 'lbdrill_d_20000zabc123', user: 'lbrun_20000zabc123', createdAt: '2026-11-22T02:00:00.000Z', owner: { host: 'gone-host', pid: 1 } };
+    const lease = {
+      id: 'd-20261122T020000Z-abc123',
+      runId: 'd-20261122T020000Z-abc123',
+      drill: 'd',
+      sandbox: 'down',
+      kind: 'mysql',
+      database: 'lbdrill_d_20000zabc123',
+      user: 'lbrun_20000zabc123',
+      createdAt: '2026-11-22T02:00:00.000Z',
+      owner: { host: 'gone-host', pid: 1 },
+    };
     const leaseFile = path.join(dir, 'state/leases', `${lease.id}.json`);
     await writeFile(leaseFile, JSON.stringify(lease));
 

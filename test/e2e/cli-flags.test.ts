@@ -10,7 +10,11 @@ import { useTmpDirs } from '../helpers/tmp.js';
 const tmp = useTmpDirs();
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 const res = (id: string) => `  - id: ${id}\n    kind: dump-dir\n    region: local\n    path: ${id}\n    rpo: 24h\n`;
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('validate --json', () => {
   it('prints the documented summary (counts, estate path, unresolvable secrets) and exits 0', async () => {
@@ -128,13 +132,23 @@ describe('manifest --from-db without a file', () => {
       const mm = JSON.parse(m.stdout) as M;
       const pm = JSON.parse(await readFile(path.join(dir, 'pg.manifest.json'), 'utf8')) as M;
       expect(mm).toMatchObject({ version: 1, consistentPointSource: 'database', engine: 'mysql', database: maria.name, checksumAlgorithm: 'lifeboat-v1', objects: { views: ['recent_items'], routines: ['count_items'], triggers: ['items_audit'] } });
-      expect(pm).toMatchObject({ version: 1, consistentPointSource: 'database', engine: 'postgres', database: pgdb.name, checksumAlgorithm: 'lifeboat-v1', objects: { views: ['public.recent_items'], routines: ['public.log_item'], triggers: ['items_audit'] } });
+      expect(pm).toMatchObject({
+        version: 1,
+        consistentPointSource: 'database',
+        engine: 'postgres',
+        database: pgdb.name,
+        checksumAlgorithm: 'lifeboat-v1',
+        objects: { views: ['public.recent_items'], routines: ['public.log_item'], triggers: ['items_audit'] },
+      });
       for (const x of [mm, pm]) {
         expect(x.size).toBeUndefined();
         expect(x.sha256).toBeUndefined();
         expect(Date.parse(x.consistentPoint)).toBeGreaterThanOrEqual(before - 1000);
         expect(Date.parse(x.consistentPoint)).toBeLessThanOrEqual(Date.now());
-        expect(x.tables.map((t) => [t.name, t.rows]).sort()).toEqual([['audit_log', 7], ['items', 7]]);
+        expect(x.tables.map((t) => [t.name, t.rows]).sort()).toEqual([
+          ['audit_log', 7],
+          ['items', 7],
+        ]);
         for (const t of x.tables) expect(t.checksum).toMatch(/^\d+$/);
       }
       const sum = (x: M, name: string) => x.tables.find((t) => t.name === name)!.checksum;
@@ -156,11 +170,7 @@ describe('manifest --from-db without a file', () => {
 describe('copy run --policy and copy verify --sample', () => {
   it('copies only the named policy; re-hashes only the N copies verified longest ago, in turn', { timeout: 150_000 }, async () => {
     const dir = await tmp();
-    await writeEstate(
-      dir,
-      res('a') + res('b'),
-      'copies:\n  - { name: first, resources: [a], to: [other], keep: 1, lag: 26h }\n  - { name: second, resources: [b], to: [other], keep: 1, lag: 26h }\n',
-    );
+    await writeEstate(dir, res('a') + res('b'), 'copies:\n  - { name: first, resources: [a], to: [other], keep: 1, lag: 26h }\n  - { name: second, resources: [b], to: [other], keep: 1, lag: 26h }\n');
     await writeDump(dir, 'a', 'a1.sql', { at: hoursAgo(2), content: '-- backup of a\n' });
     await writeDump(dir, 'b', 'b1.sql', { at: hoursAgo(2), content: '-- backup of b\n' });
 

@@ -151,10 +151,13 @@ describe('lifeboat CLI', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
 
-    expect(stdout).toContain("6 resources: 4 fresh, 1 stale, 1 failing; 2 copy destinations: 2 fresh");
+    expect(stdout).toContain('6 resources: 4 fresh, 1 stale, 1 failing; 2 copy destinations: 2 fresh');
     expect(stdout).toMatch(/! billing-mysql is stale: newest usable backup is \dd\d*h? ?\S* old/);
     expect(stdout).toMatch(/! inventory-postgres is failing: newest backup inventory-\d{8}T\d{6}Z\.sql\.gz: gzip does not decompress to its end/);
-    const logs = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
+    const logs = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string });
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['demo estate ready', 'stopped']));
     expect((await readdir(path.join(dir, '.lifeboat/demo/regions/ap-beijing/shop/mysql'))).some((n) => n.endsWith('.sql.gz.manifest.json'))).toBe(true);
     expect((await runCli(['ledger', 'verify'], { cwd: dir })).code).toBe(0);

@@ -39,11 +39,17 @@ describe('a copy killed mid-file', () => {
     const final = path.join(dir, 'rb/db/big.sql');
     const copy = procs.launch(['copy', 'run'], { cwd: dir });
     // Kill once more than 20 MB of the 256 MB are in the partial file: mid-file, whatever this machine's speed.
-    const partialBytes = await waitFor(async () => {
-      if (copy.gone()) throw new Error(`copy exited before the kill: ${copy.stderr()}`);
-      const size = await stat(partial).then((s) => s.size, () => 0);
-      return size > 20 << 20 ? size : undefined;
-    }, { timeout: 30_000, what: 'the copy to write 20 MB of its partial file', every: 5 });
+    const partialBytes = await waitFor(
+      async () => {
+        if (copy.gone()) throw new Error(`copy exited before the kill: ${copy.stderr()}`);
+        const size = await stat(partial).then(
+          (s) => s.size,
+          () => 0,
+        );
+        return size > 20 << 20 ? size : undefined;
+      },
+      { timeout: 30_000, what: 'the copy to write 20 MB of its partial file', every: 5 },
+    );
     expect(copy.gone()).toBe(false);
     copy.child.kill('SIGKILL');
     await copy.exited;
@@ -57,7 +63,10 @@ describe('a copy killed mid-file', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { results: { outcome: string; bytes: number }[] };
     expect(out.results).toEqual([expect.objectContaining({ outcome: 'copied' })]);
-    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { resumedFrom?: number; verified?: boolean } });
+    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { resumedFrom?: number; verified?: boolean } });
     const done = ledger.find((l) => l.type === 'copy.completed')!;
     expect(done.data.verified).toBe(true);
     expect(done.data.resumedFrom).toBeGreaterThan(0);

@@ -42,7 +42,10 @@ async function estate(dir: string, cron: string) {
   await mkdir(path.join(dir, 'schedules'), { recursive: true });
   await mkdir(path.join(dir, 'region/db'), { recursive: true });
   await writeFile(path.join(dir, 'region/db/a.sql'), '-- dump\n');
-  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  r: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n');
+  await writeFile(
+    path.join(dir, 'lifeboat.yaml'),
+    'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  r: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n',
+  );
   await writeFile(path.join(dir, 'schedules/fast.yaml'), `job: freshness\ncron: "${cron}"\n`);
 }
 
@@ -151,15 +154,26 @@ describe('a drill on the queue whose worker is killed', () => {
     await new Promise((r) => b.child.on('close', r));
     await queue.close();
 
-    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(ledger.filter((r) => r.type === 'drill.finished')).toHaveLength(1);
     expect(ledger.filter((r) => r.type === 'drill.abandoned')).toHaveLength(1);
-    const runs = await Promise.all((await readdir(path.join(dir, 'state/runs'))).map(async (f) => JSON.parse(await readFile(path.join(dir, 'state/runs', f), 'utf8')) as { runId: string; phase: string; backup?: { name: string }; steps: { name: string; endedAt?: string }[] }));
+    const runs = await Promise.all(
+      (await readdir(path.join(dir, 'state/runs'))).map(async (f) => JSON.parse(await readFile(path.join(dir, 'state/runs', f), 'utf8')) as { runId: string; phase: string; backup?: { name: string }; steps: { name: string; endedAt?: string }[] }),
+    );
     // The killed attempt was abandoned where the kill landed (its restore, still open); the retry restored the newer backup and passed.
     const byPhase = Object.fromEntries(runs.map((r) => [r.phase, r]));
     expect(Object.keys(byPhase).sort()).toEqual(['abandoned', 'passed']);
     expect(byPhase.abandoned).toMatchObject({ runId: first.runId, backup: { name: 'shop-1.sql.gz' } });
-    expect(byPhase.abandoned!.steps.map((x) => [x.name, !!x.endedAt])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', false]]);
+    expect(byPhase.abandoned!.steps.map((x) => [x.name, !!x.endedAt])).toEqual([
+      ['locate', true],
+      ['thaw', true],
+      ['fetch', true],
+      ['provision', true],
+      ['restore', false],
+    ]);
     expect(byPhase.passed).toMatchObject({ backup: { name: 'shop-2.sql.gz' } });
     expect(await sandboxLeftovers('maria', estatePrefix(dir))).toEqual([]);
     expect(await readdir(path.join(dir, 'state/leases'))).toEqual([]);
@@ -181,7 +195,13 @@ describe('Redis restarting mid-run', () => {
     const ping = async () => {
       const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       c.on('error', () => undefined);
-      return c.connect().then(() => c.ping(), () => undefined).finally(() => c.disconnect());
+      return c
+        .connect()
+        .then(
+          () => c.ping(),
+          () => undefined,
+        )
+        .finally(() => c.disconnect());
     };
     let redis = startRedis();
     await waitFor(ping, { timeout: 10_000, what: `redis-server on port ${port} to answer` });

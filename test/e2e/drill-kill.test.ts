@@ -34,7 +34,13 @@ describe('a drill killed mid-restore', () => {
     const readRun = async () => JSON.parse(await readFile(path.join(dir, 'state/runs', runFile), 'utf8')) as { phase: string; steps: { name: string; endedAt?: string }[] };
     const killed = await readRun();
     expect(killed.phase).toBe('running');
-    expect(killed.steps.map((s) => [s.name, !!s.endedAt])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', false]]);
+    expect(killed.steps.map((s) => [s.name, !!s.endedAt])).toEqual([
+      ['locate', true],
+      ['thaw', true],
+      ['fetch', true],
+      ['provision', true],
+      ['restore', false],
+    ]);
     expect(await readdir(leaseDir)).toHaveLength(1);
     expect((await sandboxLeftovers('maria', estatePrefix(dir))).sort()).toEqual([lease.database, lease.user].sort());
 
@@ -48,7 +54,10 @@ describe('a drill killed mid-restore', () => {
     const run = await readRun();
     expect(run.phase).toBe('abandoned');
     expect(run.steps).toEqual(killed.steps);
-    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { database?: string } });
+    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { database?: string } });
     expect(ledger.filter((l) => l.type === 'sandbox.swept').map((l) => l.data.database)).toEqual([lease.database]);
   });
 });

@@ -12,7 +12,11 @@ import { useTmpDirs } from '../helpers/tmp.js';
 const tmp = useTmpDirs();
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 const res = (id: string) => `  - id: ${id}\n    kind: dump-dir\n    region: local\n    path: ${id}\n    rpo: 24h\n`;
-const lines = async (file: string) => (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = async (file: string) =>
+  (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const writeLines = (file: string, rs: Record<string, unknown>[]) => writeFile(file, rs.map((r) => `${JSON.stringify(r)}\n`).join(''));
 
 /** An estate whose ledger is signed with a fresh key from `ledger keygen`, with three records written by `check`. */
@@ -158,10 +162,13 @@ describe('ledger verify on a sealed ledger', () => {
 
   it.each([
     ['missing', (d: string) => rm(path.join(d, 'ledger'), { recursive: true })],
-    ['empty', async (d: string) => {
-      await rm(path.join(d, 'ledger'), { recursive: true });
-      await mkdir(path.join(d, 'ledger'));
-    }],
+    [
+      'empty',
+      async (d: string) => {
+        await rm(path.join(d, 'ledger'), { recursive: true });
+        await mkdir(path.join(d, 'ledger'));
+      },
+    ],
   ])('exits 1 when the ledger folder is %s but the witness says records were written', async (_name, wipe) => {
     const { dir } = await sealedEstate();
     await wipe(dir);
@@ -232,7 +239,10 @@ describe('commands close what they opened', () => {
     await writeFile(estate, (await readFile(estate, 'utf8')).replace('ledger: { dir: ledger }', `ledger: { backend: redis, key: "${key}:ledger" }`));
     await writeDump(dir, 'a', 'a.sql', { at: hoursAgo(1) });
     const env = { REDIS_URL: 'redis://127.0.0.1:6379' };
-    for (const args of [['copy', 'run'], ['copy', 'status']]) {
+    for (const args of [
+      ['copy', 'run'],
+      ['copy', 'status'],
+    ]) {
       const started = Date.now();
       const r = await runCli(args, { cwd: dir, env });
       expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });

@@ -22,13 +22,22 @@ function launch(dir: string, args: string[]) {
   return procs.launch([...args, '--log-format', 'json'], { cwd: dir, env: { REDIS_URL: REDIS } });
 }
 
-interface Run { schedule: string; jobId: string; ok: boolean; summary: string; at: string }
+interface Run {
+  schedule: string;
+  jobId: string;
+  ok: boolean;
+  summary: string;
+  at: string;
+}
 
 describe('slots missed while no worker ran', () => {
   it('on return, runs at most one missed slot per schedule, the newest, inside catchUp; outside it the skip is recorded', async () => {
     const dir = await tmp();
     await mkdir(path.join(dir, 'schedules'), { recursive: true });
-    await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n');
+    await writeFile(
+      path.join(dir, 'lifeboat.yaml'),
+      'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n',
+    );
     await writeDump(dir, 'db', 'a.sql', { at: new Date(Date.now() - 3_600_000) });
     // Same slots, every 15 s; different catch-up windows.
     await writeFile(path.join(dir, 'schedules/caught.yaml'), 'job: freshness\ncron: "*/15 * * * * *"\ncatchUp: 1m\n');
@@ -47,7 +56,12 @@ describe('slots missed while no worker ran', () => {
       expect(await scheduler.exited).toBe(0);
 
       // Down through T0 and T0+15 s; back 4 s after the newer one (late's window is 2 s), well before T0+30 s.
-      await until('two slots to pass', async () => Date.now(), (now) => now >= t0! + 15_000 + 4_000, 60_000);
+      await until(
+        'two slots to pass',
+        async () => Date.now(),
+        (now) => now >= t0! + 15_000 + 4_000,
+        60_000,
+      );
       const back = Date.now();
       const worker = launch(dir, ['worker', '--prefix', prefix]);
       const runs = async () => (await redis.lrange(`${prefix}:state:runs`, 0, -1)).map((j) => JSON.parse(j) as Run).reverse();

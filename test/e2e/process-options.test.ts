@@ -29,7 +29,10 @@ async function estate() {
   const dir = await tmp();
   await mkdir(path.join(dir, 'region/db'), { recursive: true });
   await mkdir(path.join(dir, 'schedules'), { recursive: true });
-  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  r: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n');
+  await writeFile(
+    path.join(dir, 'lifeboat.yaml'),
+    'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  r: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n',
+  );
   return dir;
 }
 

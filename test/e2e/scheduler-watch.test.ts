@@ -27,7 +27,12 @@ describe('lifeboat scheduler follows schedules/ as it is edited', () => {
 
     const scheduler = procs.launch(['scheduler', '--prefix', prefix, '--log-format', 'json'], { cwd: dir, env: { REDIS_URL: REDIS }, stdout: true });
     const { child, exited } = scheduler;
-    const logs = () => scheduler.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; err?: string });
+    const logs = () =>
+      scheduler
+        .stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: number; msg: string; err?: string });
     // Well inside the scheduler's once-a-minute resync: what follows is the folder watch at work.
     const startedAt = Date.now();
 
@@ -36,23 +41,39 @@ describe('lifeboat scheduler follows schedules/ as it is edited', () => {
     const pattern = (q: Queue, name: string) => async () => (await q.getJobScheduler(schedulerId(name)))?.pattern ?? null;
     try {
       await until('the first sync', pattern(fresh, 'sweep'), (p) => p === '0 3 * * *', 40_000);
-      await until('the running log line', async () => logs().map((l) => l.msg), (m) => m.includes('scheduler running; Ctrl-C to stop'));
+      await until(
+        'the running log line',
+        async () => logs().map((l) => l.msg),
+        (m) => m.includes('scheduler running; Ctrl-C to stop'),
+      );
 
       // Added.
       await writeFile(file('beat'), 'job: canary\ncron: "0 * * * *"\n');
       await until('beat added', pattern(canary, 'beat'), (p) => p === '0 * * * *');
       // Changed.
       await writeFile(file('sweep'), 'job: freshness\ncron: "30 2 * * *"\ntimezone: Asia/Shanghai\n');
-      const changed = await until('sweep changed', async () => fresh.getJobScheduler(schedulerId('sweep')), (s) => s?.pattern === '30 2 * * *');
+      const changed = await until(
+        'sweep changed',
+        async () => fresh.getJobScheduler(schedulerId('sweep')),
+        (s) => s?.pattern === '30 2 * * *',
+      );
       expect(changed!.tz).toBe('Asia/Shanghai');
       // Removed.
       await rm(file('beat'));
-      await until('beat removed', async () => canary.getJobSchedulers(), (l) => l.length === 0);
+      await until(
+        'beat removed',
+        async () => canary.getJobSchedulers(),
+        (l) => l.length === 0,
+      );
 
       // Broken: a cron no clock has, and in the same edit a new valid schedule. Nothing of it is applied.
       await writeFile(file('sweep'), 'job: freshness\ncron: "61 * * * *"\n');
       await writeFile(file('extra'), 'job: canary\ncron: "15 * * * *"\n');
-      const refused = await until('the refusal in the log', async () => logs().filter((l) => l.msg === 'schedules/ not applied'), (l) => l.length > 0);
+      const refused = await until(
+        'the refusal in the log',
+        async () => logs().filter((l) => l.msg === 'schedules/ not applied'),
+        (l) => l.length > 0,
+      );
       expect(refused[0]!.level).toBe(50);
       expect(refused[0]!.err).toMatch(/schedules\/sweep\.yaml:2:7 cron: /);
       expect(await fresh.getJobScheduler(schedulerId('sweep'))).toMatchObject({ pattern: '30 2 * * *', tz: 'Asia/Shanghai' });

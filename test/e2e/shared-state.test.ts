@@ -109,7 +109,11 @@ describe('distributed mode on one PostgreSQL state', () => {
       const [ra, rb] = [await runCli(args, { cwd: a, env }), await runCli(args, { cwd: b, env })];
       expect(ra.code, `${args.join(' ')} in checkout A: ${ra.stderr}`).toBe(rb.code);
       // When each was asked differs; what they know must not.
-      const asked = (out: string) => out.replace(/"(checkedAt|now)": "[^"]*"/g, '"$1": "…"').replace(/"ageMs": \d+/g, '"ageMs": …').replace(/\b[\dhms]+ old\b/g, '… old');
+      const asked = (out: string) =>
+        out
+          .replace(/"(checkedAt|now)": "[^"]*"/g, '"$1": "…"')
+          .replace(/"ageMs": \d+/g, '"ageMs": …')
+          .replace(/\b[\dhms]+ old\b/g, '… old');
       expect(asked(ra.stdout)).toBe(asked(rb.stdout));
       return ra;
     };
@@ -131,7 +135,9 @@ describe('distributed mode on one PostgreSQL state', () => {
     for (const args of [['worker'], ['start', '--redis', REDIS]]) {
       const r = await runCli([...args, '--prefix', `lbtest-${randomBytes(4).toString('hex')}`], { cwd: dir, env: { REDIS_URL: REDIS } });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/state: lifeboat (worker|start --redis) runs in distributed mode, whose workers may be on many machines, but state is kept in files under .*state\. Set state: \{ kind: postgres, url: \{ env: LIFEBOAT_STATE_URL \} \}.*or, when every scheduler and worker runs on this machine, state: \{ kind: files, singleMachine: true \}/);
+      expect(r.stderr).toMatch(
+        /state: lifeboat (worker|start --redis) runs in distributed mode, whose workers may be on many machines, but state is kept in files under .*state\. Set state: \{ kind: postgres, url: \{ env: LIFEBOAT_STATE_URL \} \}.*or, when every scheduler and worker runs on this machine, state: \{ kind: files, singleMachine: true \}/,
+      );
     }
   });
 });

@@ -23,7 +23,10 @@ const until = <T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, 
 async function estate() {
   const dir = await tmp();
   await mkdir(path.join(dir, 'schedules'), { recursive: true });
-  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n');
+  await writeFile(
+    path.join(dir, 'lifeboat.yaml'),
+    'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n',
+  );
   await writeFile(path.join(dir, 'schedules/sweep.yaml'), 'job: freshness\ncron: "*/2 * * * * *"\n');
   await writeDump(dir, 'db', 'a.sql', { at: hoursAgo(1) });
   const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
@@ -39,7 +42,11 @@ describe('lifeboat start --redis', () => {
   it('runs scheduler and workers in one process on BullMQ under its own prefix, each slot once, and stops cleanly', async () => {
     const { dir, prefix } = await estate();
     const s = startRedis(dir, prefix);
-    await until('the running line', async () => s.msgs(), (m) => m.includes('lifeboat running (BullMQ mode); Ctrl-C to stop'));
+    await until(
+      'the running line',
+      async () => s.msgs(),
+      (m) => m.includes('lifeboat running (BullMQ mode); Ctrl-C to stop'),
+    );
     // The first freshness table, as in embedded mode.
     expect(s.stdout()).toMatch(/db\s+local\s+a\.sql \(mtime\)\s+1h\S*\s+1d\s+FRESH/);
 

@@ -9,7 +9,16 @@ const tmp = useTmpDirs();
 const REDIS = 'redis://127.0.0.1:6379';
 
 /** A run as the run store saves it, started at `startedAt` (only what the cadence reads matters). */
-const runFile = (drill: string, startedAt: string, phase: string) => ({ runId: `${drill}-${startedAt.replace(/[-:.]/g, '')}`, drill, resource: 'db', sandbox: 'lite', phase, startedAt, owner: { host: 'h', pid: 1 }, steps: [] as { name: string; startedAt: string }[] });
+const runFile = (drill: string, startedAt: string, phase: string) => ({
+  runId: `${drill}-${startedAt.replace(/[-:.]/g, '')}`,
+  drill,
+  resource: 'db',
+  sandbox: 'lite',
+  phase,
+  startedAt,
+  owner: { host: 'h', pid: 1 },
+  steps: [] as { name: string; startedAt: string }[],
+});
 
 /** An estate with two monthly drills: `late` last passed 40 days ago (its run this month was inconclusive), `done` passed now. */
 async function estateWithRuns(extra: { runs?: ReturnType<typeof runFile>[]; schedules?: Record<string, string> } = {}) {
@@ -17,7 +26,10 @@ async function estateWithRuns(extra: { runs?: ReturnType<typeof runFile>[]; sche
   await mkdir(path.join(dir, 'drills'), { recursive: true });
   await mkdir(path.join(dir, 'state', 'runs'), { recursive: true });
   await mkdir(path.join(dir, 'region', 'db'), { recursive: true });
-  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  r: { kind: local, path: region }\nsandboxes:\n  lite: { kind: pglite }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n');
+  await writeFile(
+    path.join(dir, 'lifeboat.yaml'),
+    'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  r: { kind: local, path: region }\nsandboxes:\n  lite: { kind: pglite }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n',
+  );
   await writeFile(path.join(dir, 'drills', 'late.yaml'), 'resource: db\nsandbox: lite\ncadence: monthly\n');
   await writeFile(path.join(dir, 'drills', 'done.yaml'), 'resource: db\nsandbox: lite\ncadence: { every: monthly, grace: 1d }\n');
   // Started a moment ago, so within this calendar month whenever the test runs.
@@ -51,7 +63,7 @@ describe('lifeboat status shows each drill against its cadence', () => {
     expect(text.stdout).toContain(`(monthly); last passed ${lastMonth}`);
   });
 
-  it('without Redis: the embedded deployment from the estate\'s files (schedules\' next slots, running drills, cadences), exit 1 for the overdue drill', async () => {
+  it("without Redis: the embedded deployment from the estate's files (schedules' next slots, running drills, cadences), exit 1 for the overdue drill", async () => {
     const running = { ...runFile('done', new Date().toISOString(), 'running'), runId: 'done-running', steps: [{ name: 'restore', startedAt: new Date().toISOString() }] };
     const { dir } = await estateWithRuns({ runs: [running], schedules: { 'sweep.yaml': 'job: freshness\ncron: "0 3 * * *"\ntimezone: Asia/Shanghai\n' } });
     const j = await runCli(['status', '--json'], { cwd: dir, env: { REDIS_URL: undefined } });
@@ -63,7 +75,10 @@ describe('lifeboat status shows each drill against its cadence', () => {
     expect(st.schedules.map((x) => x.name)).toEqual(['sweep']);
     expect([next.getUTCHours(), next.getUTCMinutes(), next.getTime() > Date.now(), next.getTime() - Date.now() <= 86_400_000]).toEqual([19, 0, true, true]);
     expect(st.runningDrills).toEqual([expect.objectContaining({ runId: 'done-running', step: 'restore' })]);
-    expect(st.drills.map((d) => [d.drill, d.overdue]).sort()).toEqual([['done', false], ['late', true]]);
+    expect(st.drills.map((d) => [d.drill, d.overdue]).sort()).toEqual([
+      ['done', false],
+      ['late', true],
+    ]);
 
     const text = await runCli(['status'], { cwd: dir, env: { REDIS_URL: undefined } });
     expect(text.code).toBe(1);

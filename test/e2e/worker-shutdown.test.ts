@@ -24,7 +24,10 @@ async function estate(rate: string) {
   await mkdir(path.join(dir, 'schedules'), { recursive: true });
   await mkdir(path.join(dir, 'region/db'), { recursive: true });
   await writeFile(path.join(dir, 'region/db/a.sql'), `-- dump\n${'x'.repeat(16 * 1024 - 8)}`);
-  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  r: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n');
+  await writeFile(
+    path.join(dir, 'lifeboat.yaml'),
+    'version: 1\nledger: { dir: ledger }\nstateDir: state\nstate: { kind: files, singleMachine: true }\nregions:\n  r: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: r, path: db }\n',
+  );
   await setRate(dir, rate);
   const prefix = `lbtest-${randomBytes(4).toString('hex')}`;
   prefixes.push(prefix);
@@ -42,16 +45,27 @@ function worker(dir: string, prefix: string, args: string[] = []) {
 }
 
 const ledgerTypes = async (dir: string) =>
-  (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { type: string }).type);
+  (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8').catch(() => ''))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { type: string }).type);
 
 describe('lifeboat worker on SIGTERM', () => {
   it('stops taking jobs and lets the running one finish within --shutdown-timeout, then exits 0', async () => {
     const { dir, prefix, queue } = await estate('4KiB/s'); // about 4 s
     const w = worker(dir, prefix, ['--shutdown-timeout', '60s']);
     const running = await addJob(queue);
-    await until('the job to start', () => queue.getJobState(running.id!), (s) => s === 'active');
+    await until(
+      'the job to start',
+      () => queue.getJobState(running.id!),
+      (s) => s === 'active',
+    );
     w.child.kill('SIGTERM');
-    await until('the worker to start stopping', async () => w.msgs(), (m) => m.includes('stopping: finishing running jobs'));
+    await until(
+      'the worker to start stopping',
+      async () => w.msgs(),
+      (m) => m.includes('stopping: finishing running jobs'),
+    );
     // Added after the signal: this worker does not take it.
     const late = await addJob(queue);
     const { code, at } = await w.exited;
@@ -71,7 +85,11 @@ describe('lifeboat worker on SIGTERM', () => {
     const { dir, prefix, queue } = await estate('1KiB/s'); // about 16 s
     const first = worker(dir, prefix, ['--shutdown-timeout', '1s']);
     const job = await addJob(queue);
-    await until('the job to start', () => queue.getJobState(job.id!), (s) => s === 'active');
+    await until(
+      'the job to start',
+      () => queue.getJobState(job.id!),
+      (s) => s === 'active',
+    );
     const signalled = Date.now();
     first.child.kill('SIGTERM');
     const { code, at } = await first.exited;
@@ -86,7 +104,11 @@ describe('lifeboat worker on SIGTERM', () => {
     // The next worker takes the same job (the schedule now reads fast) and finishes it.
     await setRate(dir, '1MiB/s');
     const second = worker(dir, prefix);
-    await until('the job to complete', () => queue.getJobState(job.id!), (s) => s === 'completed' || s === 'failed');
+    await until(
+      'the job to complete',
+      () => queue.getJobState(job.id!),
+      (s) => s === 'completed' || s === 'failed',
+    );
     const done = (await queue.getJob(job.id!))!;
     expect(await done.getState()).toBe('completed');
     expect(done.attemptsMade).toBe(2);
@@ -113,7 +135,7 @@ describe('lifeboat worker --concurrency', () => {
     return most;
   }
 
-  it('runs QUEUE=N jobs of that queue at once; without it, the queue\'s default (one scrub at a time)', async () => {
+  it("runs QUEUE=N jobs of that queue at once; without it, the queue's default (one scrub at a time)", async () => {
     const { dir, prefix, queue } = await estate('8KiB/s'); // about 2 s each
     const two = worker(dir, prefix, ['--concurrency', 'scrub=2']);
     expect(await mostAtOnce(queue)).toBe(2);

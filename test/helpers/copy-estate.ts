@@ -18,9 +18,5 @@ export interface CopyEstateOptions {
  */
 export function writeCopyEstate(dir: string, o: CopyEstateOptions): Promise<string> {
   const sandboxes = o.pglite ? 'sandboxes:\n  lite: { kind: pglite }\n' : '';
-  return writeEstate(
-    dir,
-    '  - { id: db, kind: dump-dir, region: local, path: db, rpo: 1000d }',
-    `${sandboxes}copies:\n  - { name: offsite, resources: [db], to: [other], keep: ${o.keep}, lag: ${o.lag}${o.policy ?? ''} }\n${o.extra ?? ''}`,
-  );
+  return writeEstate(dir, '  - { id: db, kind: dump-dir, region: local, path: db, rpo: 1000d }', `${sandboxes}copies:\n  - { name: offsite, resources: [db], to: [other], keep: ${o.keep}, lag: ${o.lag}${o.policy ?? ''} }\n${o.extra ?? ''}`);
 }

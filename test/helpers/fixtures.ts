@@ -4,7 +4,7 @@ import type pg from 'pg';
 /** Awkward on purpose: NULLs, binary, 4-byte UTF-8, quotes and separators inside values, a long row, a table with no key. */
 export const ROWS: [number, string | null, string | null, string][] = [
   [1, 'plain', null, '2026-01-02 03:04:05'],
-  [2, "it's, \"quoted\"; (with) parens -- not a comment", 'deadbeef00ff', '2026-02-03 04:05:06'],
+  [2, 'it\'s, "quoted"; (with) parens -- not a comment', 'deadbeef00ff', '2026-02-03 04:05:06'],
   [3, 'emoji 🛟 and 中文', '', '1999-12-31 23:59:59'],
   [4, null, '00', '2026-11-22 00:00:00'],
   [5, 'line\nbreak\ttab\\backslash', 'ffffffff', '2026-11-22 12:34:56'],

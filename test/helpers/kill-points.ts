@@ -25,12 +25,15 @@ export async function statementRunning(database: string, sql: string): Promise<b
  */
 export async function waitInEndlessRestore(dir: string, gone: () => string | undefined, timeout = 40_000): Promise<{ runId: string; database: string; user: string }> {
   const leases = path.join(dir, 'state/leases');
-  const lease = await waitFor(async () => {
-    const why = gone();
-    if (why) throw new Error(`the drill's process exited before the kill: ${why}`);
-    const [f] = await readdir(leases).catch(() => [] as string[]);
-    return f ? (JSON.parse(await readFile(path.join(leases, f), 'utf8')) as { runId: string; database: string; user: string }) : undefined;
-  }, { timeout, what: 'the drill to lease its sandbox' });
+  const lease = await waitFor(
+    async () => {
+      const why = gone();
+      if (why) throw new Error(`the drill's process exited before the kill: ${why}`);
+      const [f] = await readdir(leases).catch(() => [] as string[]);
+      return f ? (JSON.parse(await readFile(path.join(leases, f), 'utf8')) as { runId: string; database: string; user: string }) : undefined;
+    },
+    { timeout, what: 'the drill to lease its sandbox' },
+  );
   await waitFor(() => statementRunning(lease.database, ENDLESS_MYSQL_STATEMENT), { timeout, what: `the restore to reach ${ENDLESS_MYSQL_STATEMENT}` });
   return lease;
 }

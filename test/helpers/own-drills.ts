@@ -20,7 +20,10 @@ export async function ownDrill(dir: string, prefix: string, body: string): Promi
  * (lbdrill_<drill>_… or lbdrill_<prefix>_<drill>_…); users are per run, named from the run id.
  */
 export async function leftoversOf(server: 'maria' | 'pg', drill: string): Promise<string[]> {
-  const slug = drill.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20);
+  const slug = drill
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 20);
   const like = `lbdrill\\_%${slug.replace(/_/g, '\\_')}\\_%`;
   const mine = (n: string) => new RegExp(`^lbdrill_([a-z0-9]{1,8}_)?${slug}_[a-z0-9]+$`).test(n);
   if (server === 'maria') {

@@ -58,7 +58,7 @@ export async function requireService(s: Service, at: { host?: string; port?: num
   try {
     await s.probe(host, port);
   } catch (err) {
-    const why = err instanceof Error ? (err.message || (err as NodeJS.ErrnoException).code || err.name) : String(err);
+    const why = err instanceof Error ? err.message || (err as NodeJS.ErrnoException).code || err.name : String(err);
     throw new Error(`${s.name} is not reachable at ${host}:${port} (${why}): start ${s.name} with \`${s.start}\` (see README, "Two commands")`);
   }
 }

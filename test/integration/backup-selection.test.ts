@@ -56,7 +56,11 @@ describe('backup selection on real folders', () => {
     expect(none.phase).toBe('failed');
     expect(none.error).toBe('no usable backup of db matches {"at":"2020-01-01T00:00:00Z"}');
     await rt.close();
-    const finished = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { backup: { name: string } | null } }).filter((r) => r.type === 'drill.finished');
+    const finished = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { backup: { name: string } | null } })
+      .filter((r) => r.type === 'drill.finished');
     expect(finished.map((r) => r.data.backup?.name ?? null)).toEqual(['b.sql', 'c.sql', null]);
     for (const d of [name, exact, early]) expect(await leftoversOf('maria', d)).toEqual([]);
   });

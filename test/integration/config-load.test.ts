@@ -11,7 +11,6 @@ async function tree(files: Record<string, string>): Promise<string> {
   return writeTree(await tmp(), files);
 }
 
-
 describe('loading the config tree', () => {
   it('loads the example estate shipped in the repo', async () => {
     const c = await loadConfig(path.join(REPO_ROOT, 'lifeboat.yaml'));

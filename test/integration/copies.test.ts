@@ -29,7 +29,12 @@ describe('cold copies between local regions', () => {
     await writeDump(dir, 'db', 'b.sql', { at: new Date(NOW.getTime() - 5 * H), manifest: true, content: '-- b\n' });
     await writeDump(dir, 'db', 'c.sql', { at: new Date(NOW.getTime() - 1 * H), manifest: true, content: '-- c\n' });
     const first = await runCopies(rt);
-    expect(first.map((r) => [r.key, r.outcome])).toEqual(expect.arrayContaining([['db/c.sql', 'copied'], ['db/b.sql', 'copied']]));
+    expect(first.map((r) => [r.key, r.outcome])).toEqual(
+      expect.arrayContaining([
+        ['db/c.sql', 'copied'],
+        ['db/b.sql', 'copied'],
+      ]),
+    );
     expect(first).toHaveLength(2);
     const dest = path.join(dir, 'region2/db');
     expect((await readdir(dest)).sort()).toEqual(['b.sql', 'b.sql.manifest.json', 'c.sql', 'c.sql.manifest.json']);
@@ -44,9 +49,14 @@ describe('cold copies between local regions', () => {
     const later = await copyStatus(config, rt.catalog, await rt.registry.read(), new Date(NOW.getTime() + 30 * H));
     expect(later[0]).toMatchObject({ status: 'stale', reason: expect.stringMatching(/newest verified copy in other is 1d7h old, over target 1d2h/) });
 
-    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+    const ledger = (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
     expect(ledger.filter((r) => r.type === 'copy.completed').map((r) => r.data)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ from: { region: 'local', key: 'db/c.sql' }, to: { region: 'other', key: 'db/c.sql' }, size: 5, verified: true, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), durationMs: expect.any(Number) })]),
+      expect.arrayContaining([
+        expect.objectContaining({ from: { region: 'local', key: 'db/c.sql' }, to: { region: 'other', key: 'db/c.sql' }, size: 5, verified: true, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), durationMs: expect.any(Number) }),
+      ]),
     );
   });
 
@@ -87,7 +97,11 @@ describe('cold copies between local regions', () => {
     await mkdir(path.join(dir, 'drills'), { recursive: true });
     await writeFile(path.join(dir, 'drills/quarterly.yaml'), 'resource: db\nsandbox: lite\nbackup: { latest-in-region: other }\ncadence: quarterly\n');
     const { rt } = await estate(dir);
-    await writeDump(dir, 'db', 'shop.sql', { at: new Date(NOW.getTime() - H), manifest: { tables: [{ schema: 'public', name: 't', rows: 2 }] }, content: '-- PostgreSQL database dump\nCREATE TABLE public.t (a int);\nINSERT INTO public.t VALUES (1), (2);\n' });
+    await writeDump(dir, 'db', 'shop.sql', {
+      at: new Date(NOW.getTime() - H),
+      manifest: { tables: [{ schema: 'public', name: 't', rows: 2 }] },
+      content: '-- PostgreSQL database dump\nCREATE TABLE public.t (a int);\nINSERT INTO public.t VALUES (1), (2);\n',
+    });
     await runCopies(rt);
     await rm(path.join(dir, 'region'), { recursive: true, force: true });
     const run = await runDrill('quarterly', rt);

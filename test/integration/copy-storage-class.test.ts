@@ -18,7 +18,10 @@ async function estate(dir: string, policy: string) {
 }
 
 const ledgerOf = async (dir: string) =>
-  (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+  (await readFile(path.join(dir, 'ledger/ledger.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
 const registryOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'state/copies.json'), 'utf8')) as Record<string, { storageClass?: string }>;
 
 describe("a copy policy's storageClass", () => {

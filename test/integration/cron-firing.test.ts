@@ -39,10 +39,7 @@ function recordingLogger(into: { level: string; bindings: Record<string, unknown
 async function embedded(cronText: string) {
   const dir = await tmp();
   await mkdir(path.join(dir, 'schedules'), { recursive: true });
-  await writeFile(
-    path.join(dir, 'lifeboat.yaml'),
-    'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n',
-  );
+  await writeFile(path.join(dir, 'lifeboat.yaml'), 'version: 1\nledger: { dir: ledger }\nstateDir: state\nregions:\n  local: { kind: local, path: region }\nresources:\n  - { id: db, kind: dump-dir, region: local, path: db, rpo: 24h }\n');
   await writeFile(path.join(dir, 'schedules/sweep.yaml'), `job: freshness\ncron: "${cronText}"\n`);
   await writeDump(dir, 'db', 'a.sql', { at: new Date(Date.now() - 3_600_000) });
   const rt = await createRuntime(await loadConfig(path.join(dir, 'lifeboat.yaml')), { clock: systemClock, logger: silentLogger, env: {} });

@@ -45,10 +45,14 @@ describe('SQL assertions in a drill, and their weight', () => {
     expect(run.phase).toBe('partially-failed');
     expect(run.score!.passed).toBe(false);
     // A failed drill's points (40 × 1/3 + 30 + 30) scaled into 0-59.
-    expect(run.score!.score).toBe(Math.floor(((40 * 2) / 6 + 60) * 59 / 100));
+    expect(run.score!.score).toBe(Math.floor((((40 * 2) / 6 + 60) * 59) / 100));
     expect(await leftoversOf('maria', name)).toEqual([]);
     await rt.close();
-    const finished = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { checks?: { name: string; passed: boolean }[] } }).at(-1)!;
+    const finished = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { checks?: { name: string; passed: boolean }[] } })
+      .at(-1)!;
     expect(finished.type).toBe('drill.finished');
     expect(finished.data.checks!.filter((c) => !c.passed).map((c) => c.name)).toEqual(['revenue over a hundred', 'no order above 25']);
   });

@@ -54,7 +54,11 @@ describe('drill run --dry-run', () => {
     const parsed = JSON.parse(json.stdout) as { drill: string; ready: boolean; refused?: string; checks: { name: string; ok: boolean }[] };
     expect(parsed).toMatchObject({ drill: name, ready: false });
     expect(parsed.refused).toBeUndefined();
-    expect(parsed.checks.map((c) => [c.name, c.ok])).toEqual([['backup', false], ['sandbox', false], ['guard', true]]);
+    expect(parsed.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['backup', false],
+      ['sandbox', false],
+      ['guard', true],
+    ]);
     await nothingWritten(dir);
   });
 });

@@ -19,9 +19,7 @@ describe('a drill restored with no completeness check runs to an inconclusive en
     try {
       const ready = await dryRunDrill('to-lite', rt);
       expect(ready.ready).toBe(true);
-      expect(ready.warnings).toEqual([
-        'no completeness checks: backup shop.sql has no manifest and drill to-lite has no assertions, so the run will be inconclusive (exit 4); write one with lifeboat manifest or add an assertion',
-      ]);
+      expect(ready.warnings).toEqual(['no completeness checks: backup shop.sql has no manifest and drill to-lite has no assertions, so the run will be inconclusive (exit 4); write one with lifeboat manifest or add an assertion']);
       const run = await runDrill('to-lite', rt);
       expect(run.phase).toBe('inconclusive');
       expect(run.checks).toEqual([]);
@@ -31,7 +29,10 @@ describe('a drill restored with no completeness check runs to an inconclusive en
     } finally {
       await rt.close();
     }
-    const ledger = (await readFile(path.join(dir, 'ledger', 'ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { phase?: string } });
+    const ledger = (await readFile(path.join(dir, 'ledger', 'ledger.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { phase?: string } });
     expect(ledger.filter((e) => e.type === 'drill.finished').map((e) => e.data.phase)).toEqual(['inconclusive']);
   });
 

@@ -47,7 +47,10 @@ describe('drills into a MariaDB sandbox', () => {
     expect(kinds.sort()).toEqual(['checksum:audit_log', 'checksum:items', 'row-count:audit_log', 'row-count:items', 'schema-object:routine count_items', 'schema-object:trigger items_audit', 'schema-object:view recent_items']);
     expect(result.steps.map((s) => s.name)).toEqual(['locate', 'thaw', 'fetch', 'provision', 'restore', 'verify', 'score', 'teardown']);
     expect(await leftovers(dir)).toEqual([]);
-    const ledger = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { phase?: string; phases?: object } });
+    const ledger = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { phase?: string; phases?: object } });
     expect(ledger.map((r) => r.type)).toEqual(['drill.started', 'drill.finished']);
     expect(ledger[1]!.data.phases).toMatchObject({ locate: expect.any(Number), restore: expect.any(Number), verify: expect.any(Number), cleanup: expect.any(Number) });
   });
@@ -72,7 +75,12 @@ describe('drills into a MariaDB sandbox', () => {
     expect(deleted.phase).toBe('partially-failed');
     expect(deleted.checks!.find((c) => c.kind === 'row-count' && c.name === 'items')).toMatchObject({ passed: false, expected: ROWS.length, actual: ROWS.length - 1 });
     // Row count and checksum of items fail; the other five checks (audit_log, the view, routine and trigger) pass: 5/7 of the weight.
-    expect(deleted.checks!.filter((c) => !c.passed).map((c) => `${c.kind}:${c.name}`).sort()).toEqual(['checksum:items', 'row-count:items']);
+    expect(
+      deleted
+        .checks!.filter((c) => !c.passed)
+        .map((c) => `${c.kind}:${c.name}`)
+        .sort(),
+    ).toEqual(['checksum:items', 'row-count:items']);
     expect(deleted.checks).toHaveLength(7);
     expect(deleted.score).toMatchObject({ outcome: 'failed', passed: false, completeness: { achieved: 5 / 7, passed: false }, reasons: ['completeness: 71.4% of check weight passed, target 100.0%'] });
 
@@ -93,13 +101,32 @@ describe('drills into a MariaDB sandbox', () => {
     await drillEstate(dir);
     const cut = plain.slice(0, Math.floor(plain.length * 0.7));
     await placeDump(dir, 'db.sql', Buffer.from(cut, 'latin1'), { manifest: false });
-    await import('node:fs/promises').then((fs) => fs.writeFile(`${dir}/region/db/db.sql.manifest.json`, JSON.stringify({ version: 1, tables: [{ name: 'items', rows: ROWS.length }, { name: 'audit_log', rows: ROWS.length }] })));
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(
+        `${dir}/region/db/db.sql.manifest.json`,
+        JSON.stringify({
+          version: 1,
+          tables: [
+            { name: 'items', rows: ROWS.length },
+            { name: 'audit_log', rows: ROWS.length },
+          ],
+        }),
+      ),
+    );
     const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
     const r = await runDrill('to-maria', rt);
     expect(r.phase).toBe('failed');
     // The restore step fails on the cut statement; nothing is verified, so completeness is 0 and the drill scores 0.
     expect(r.error).toMatch(/^the dump ends inside a statement \(line \d+\): truncated\?$/);
-    expect(r.steps.map((s) => [s.name, s.ok, s.error])).toEqual([['locate', true, undefined], ['thaw', true, undefined], ['fetch', true, undefined], ['provision', true, undefined], ['restore', false, r.error], ['score', true, undefined], ['teardown', true, undefined]]);
+    expect(r.steps.map((s) => [s.name, s.ok, s.error])).toEqual([
+      ['locate', true, undefined],
+      ['thaw', true, undefined],
+      ['fetch', true, undefined],
+      ['provision', true, undefined],
+      ['restore', false, r.error],
+      ['score', true, undefined],
+      ['teardown', true, undefined],
+    ]);
     expect(r.score).toMatchObject({ outcome: 'failed', passed: false, score: 0, completeness: { achieved: 0, passed: false }, reasons: ['the backup was not restored and verified: no target can be met'] });
     expect(await leftovers(dir)).toEqual([]);
   });
@@ -110,7 +137,16 @@ describe('drills into a MariaDB sandbox', () => {
       await victim.conn.query('CREATE TABLE precious (id INT); INSERT INTO precious VALUES (1), (2), (3);');
       const dir = await tmp();
       await drillEstate(dir);
-      const hostile = [`DROP DATABASE IF EXISTS \`${victim.name}\`;`, `CREATE DATABASE IF NOT EXISTS \`${victim.name}\`;`, `USE \`${victim.name}\`;`, 'CREATE TABLE t (id INT);', 'INSERT INTO t VALUES (1),(2);', `use ${victim.name}`, 'INSERT INTO t VALUES (3);', ''].join('\n');
+      const hostile = [
+        `DROP DATABASE IF EXISTS \`${victim.name}\`;`,
+        `CREATE DATABASE IF NOT EXISTS \`${victim.name}\`;`,
+        `USE \`${victim.name}\`;`,
+        'CREATE TABLE t (id INT);',
+        'INSERT INTO t VALUES (1),(2);',
+        `use ${victim.name}`,
+        'INSERT INTO t VALUES (3);',
+        '',
+      ].join('\n');
       await placeDump(dir, 'db.sql', hostile, { manifest: false });
       await import('node:fs/promises').then((fs) => fs.writeFile(`${dir}/region/db/db.sql.manifest.json`, JSON.stringify({ version: 1, tables: [{ name: 't', rows: 3 }] })));
       const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);

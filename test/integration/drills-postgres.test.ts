@@ -51,7 +51,14 @@ describe('drills into PostgreSQL and PGlite sandboxes', () => {
     await placeDump(dir, 'db.sql', '-- PostgreSQL database dump\nCREATE TABLE t (a int);\n');
     const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
     const ready = await dryRunDrill('to-pg', rt);
-    expect(ready).toMatchObject({ ready: true, checks: [{ name: 'backup', ok: true }, { name: 'sandbox', ok: true }, { name: 'guard', ok: true }] });
+    expect(ready).toMatchObject({
+      ready: true,
+      checks: [
+        { name: 'backup', ok: true },
+        { name: 'sandbox', ok: true },
+        { name: 'guard', ok: true },
+      ],
+    });
     expect(await rt.runs.list()).toEqual([]);
     expect(await leftovers(dir)).toEqual([]);
     expect(await dryRunDrill('to-maria', rt)).toMatchObject({ ready: false, checks: expect.arrayContaining([{ name: 'backup', ok: false, detail: 'backup db.sql is a postgres dump but sandbox maria is mysql' }]) });
@@ -81,7 +88,15 @@ describe('drill limits', () => {
     const r = await runDrill('to-pg', rt);
     expect(r).toMatchObject({ phase: 'failed', error: 'drill timed out after 3s' });
     // Stopped in the restore, and torn down after.
-    expect(r.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', false], ['score', true], ['teardown', true]]);
+    expect(r.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['locate', true],
+      ['thaw', true],
+      ['fetch', true],
+      ['provision', true],
+      ['restore', false],
+      ['score', true],
+      ['teardown', true],
+    ]);
     expect(await rt.leases.list()).toEqual([]);
   });
 });

@@ -31,7 +31,10 @@ describe('events across processes (Redis stream)', () => {
       { type: 'scrub.completed', subject: 'scrub', data: { rate: null, backups: 2, backupsBad: 0, copies: 1, copiesBad: 0, bytes: 10, durationMs: 5 } },
     ]);
     await waitFor(() => heard.length >= 2, { timeout: 5000, what: 'two events on the other connection' });
-    expect(heard.map((e) => [e.type, e.subject])).toEqual([['drill.step', 'run-1'], ['scrub.completed', 'scrub']]);
+    expect(heard.map((e) => [e.type, e.subject])).toEqual([
+      ['drill.step', 'run-1'],
+      ['scrub.completed', 'scrub'],
+    ]);
     subscription.close();
     await worker.close();
     await api.close();

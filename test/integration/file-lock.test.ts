@@ -85,7 +85,7 @@ describe('file lock', () => {
     expect((await readdir(dir)).filter((n) => n.endsWith('.lock'))).toEqual([]);
   });
 
-  it('keeps the lock exclusive when many waiters break a dead owner\'s lock at once', async () => {
+  it("keeps the lock exclusive when many waiters break a dead owner's lock at once", async () => {
     const lock = path.join(await tmp(), 'ledger.lock');
     await writeFile(lock, `${hostname()} ${await deadPid()}`);
     let inside = 0;

@@ -10,7 +10,11 @@ import { useTmpDirs } from '../helpers/tmp.js';
 
 const run = promisify(execFile);
 const tmp = useTmpDirs();
-const exists = (f: string) => access(f).then(() => true, () => false);
+const exists = (f: string) =>
+  access(f).then(
+    () => true,
+    () => false,
+  );
 
 /** `lifeboat manifest FILE --from-db DSN` on real dumps: whole ones pass, partial and empty ones are refused. */
 describe('manifest --from-db refuses a partial or empty dump', () => {
@@ -74,7 +78,7 @@ describe('manifest --from-db refuses a partial or empty dump', () => {
     const empty = await runCli(['manifest', await place('empty.sql', ''), '--from-db', mysqlDsn]);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/the dump file is empty \(0 bytes\)/);
-    const noTables = await runCli(['manifest', await place('none.sql', (await mysqldump(['--no-create-info', '--no-data', '--skip-triggers', maria.name])))]);
+    const noTables = await runCli(['manifest', await place('none.sql', await mysqldump(['--no-create-info', '--no-data', '--skip-triggers', maria.name]))]);
     expect(noTables.code).toBe(1);
     expect(noTables.stderr).toMatch(/the dump has no tables/);
   });

@@ -43,7 +43,10 @@ describe('manifests from real mysqldump and pg_dump output', () => {
     if (extra.length) expect(m.database).toBe(maria.name);
   });
 
-  it.each([['plain', []], ['custom', ['-Fc']]])('reads tables and rows from pg_dump %s', async (_name, extra) => {
+  it.each([
+    ['plain', []],
+    ['custom', ['-Fc']],
+  ])('reads tables and rows from pg_dump %s', async (_name, extra) => {
     const dir = await tmp();
     const file = path.join(dir, extra.length ? 'dump.dump' : 'dump.sql');
     await run('pg_dump', ['-h', '127.0.0.1', '-U', 'postgres', ...extra, '-f', file, pgdb.name]);

@@ -68,7 +68,7 @@ describe('PostgreSQL ledger: append-only in the database', () => {
     expect(await refusal(writerSql, `TRUNCATE ${RECORDS}`)).toMatch(/permission denied/);
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE with the trigger\'s message even to a writer wrongly granted them, and appends still work', async () => {
+  it("refuses UPDATE, DELETE and TRUNCATE with the trigger's message even to a writer wrongly granted them, and appends still work", async () => {
     await admin.query(`GRANT UPDATE, DELETE, TRUNCATE ON ${RECORDS}, ${SEALS} TO "${WRITER}"`);
     try {
       for (const table of [RECORDS, SEALS]) {
@@ -98,9 +98,7 @@ describe('PostgreSQL ledger: append-only in the database', () => {
     const writer = open(WRITER_URL);
     const report = await writer.verify();
     expect(report).toMatchObject({ ok: false, records: 4 });
-    expect(report.problems).toEqual([
-      { kind: 'edited', position: 2, seq: 2, message: 'record #2 at line 2 was edited: its content no longer matches its hash' },
-    ]);
+    expect(report.problems).toEqual([{ kind: 'edited', position: 2, seq: 2, message: 'record #2 at line 2 was edited: its content no longer matches its hash' }]);
     expect(report.notes).toContainEqual(expect.stringMatching(/append-only trigger\(s\) ledger_records\.ledger_records_no_change, ledger_records\.ledger_records_no_truncate .* are dropped or disabled/));
     await admin.query(`ALTER TABLE ${RECORDS} ENABLE TRIGGER USER`);
     const again = await writer.verify();

@@ -64,7 +64,11 @@ const pgAttacks: Attack[] = [
   { name: '\\unrestrict with a wrong key', lines: (m) => ['\\unrestrict notthekey', `\\! touch ${m}/wrongkey`], reason: /\\unrestrict with a key that does not match/ },
   { name: '\\unrestrict with the right key', lines: (m, key) => [`\\unrestrict ${key}`, `\\! touch ${m}/rightkey`], at: 1, reason: /after \\unrestrict|psql meta-command \\!/ },
   { name: 'COPY FROM PROGRAM', lines: (m) => [`COPY public.audit_log FROM PROGRAM 'touch ${m}/copyprogram';`], reason: /COPY may only read FROM stdin/ },
-  { name: 'COPY FROM PROGRAM inside a DO block (the server refuses)', lines: (m) => [`DO $$ BEGIN EXECUTE 'COPY public.audit_log FROM PROGRAM ''touch ${m}/doprogram'''; END $$;`], reason: /ERROR 42501 at line \d+: permission denied to COPY from or to an external program|ERROR 42501 at line \d+: must be superuser/ },
+  {
+    name: 'COPY FROM PROGRAM inside a DO block (the server refuses)',
+    lines: (m) => [`DO $$ BEGIN EXECUTE 'COPY public.audit_log FROM PROGRAM ''touch ${m}/doprogram'''; END $$;`],
+    reason: /ERROR 42501 at line \d+: permission denied to COPY from or to an external program|ERROR 42501 at line \d+: must be superuser/,
+  },
   { name: 'pg_read_file (the server refuses)', lines: () => ["CREATE TABLE public.leak AS SELECT pg_read_file('/etc/hostname') AS x;"], reason: /ERROR 42501 at line \d+: permission denied/ },
   { name: 'CREATE ROLE (the server refuses)', lines: () => ['CREATE ROLE lb_attack_evil;'], reason: /ERROR 42501 at line \d+: permission denied to create role/ },
   { name: 'CREATE DATABASE', lines: () => ['CREATE DATABASE lb_attack_evil;'], reason: /naming database lb_attack_evil after the dump's first table/ },
@@ -238,7 +242,15 @@ describe('the restore attack catalogue', () => {
       expect(r).toMatchObject({ phase: 'failed', error: `drill timed out after ${timeout}` });
       expect(ticks).toBeGreaterThan(15);
       // Stopped in the restore (where the statement runs), then torn down.
-      expect(r.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', false], ['score', true], ['teardown', true]]);
+      expect(r.steps.map((s) => [s.name, s.ok])).toEqual([
+        ['locate', true],
+        ['thaw', true],
+        ['fetch', true],
+        ['provision', true],
+        ['restore', false],
+        ['score', true],
+        ['teardown', true],
+      ]);
       expect(await rt.leases.list()).toEqual([]);
       expect(await sandboxLeftovers('pg', estatePrefix(dir))).toEqual([]);
     });

@@ -58,7 +58,13 @@ describe('rot is found before a drill trusts it', () => {
       expect(fetch.ok).toBe(false);
       expect(fetch.error).toMatch(withManifest ? /shop\.sql .*re-check before restore: sha256 [0-9a-f]{12}… differs from the manifest's/ : /shop\.sql .*re-check before restore: content changed in place/);
       // Nothing was provisioned or restored: the drill stopped at the fetch.
-      expect(run.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['thaw', true], ['fetch', false], ['score', true], ['teardown', true]]);
+      expect(run.steps.map((s) => [s.name, s.ok])).toEqual([
+        ['locate', true],
+        ['thaw', true],
+        ['fetch', false],
+        ['score', true],
+        ['teardown', true],
+      ]);
       // The verdict cache now says failing: freshness shows it without reading the file again.
       const after = await sweepFreshness(config, rt);
       expect(after.results[0]).toMatchObject({ status: 'failing', reason: expect.stringMatching(/shop\.sql/) });
@@ -123,7 +129,10 @@ describe('lifeboat scrub', () => {
     await writeDump(dir, 'db', 'b.sql', { at: new Date(NOW.getTime() - H), content: SQL.replace('(1)', '(3)') });
     await runCopies(rt);
     const clean = await scrub(rt);
-    expect(clean.backups.map((b) => [b.name, b.ok])).toEqual([['b.sql', true], ['a.sql', true]]);
+    expect(clean.backups.map((b) => [b.name, b.ok])).toEqual([
+      ['b.sql', true],
+      ['a.sql', true],
+    ]);
     expect(clean.copies).toEqual({ checked: 3, bad: [] });
 
     await rotInPlace(a, 'VALUES', 'VALUEZ');

@@ -11,7 +11,11 @@ const tmp = useTmpDirs();
 /** Production is the PostgreSQL on 127.0.0.1:5432, read with the admin profile (the test's only login). */
 const prodYaml = (host: string, port = 5432, extra = '') => `    source: { engine: postgres, host: "${host}", port: ${port}, database: postgres${extra} }\n`;
 
-const ledgerOf = async (dir: string) => (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+const ledgerOf = async (dir: string) =>
+  (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
 
 describe('the sandbox guard on PostgreSQL', () => {
   it.each(['localhost', '::ffff:127.0.0.1', '0.0.0.0'])('refuses a postgres sandbox at %s when production is 127.0.0.1:5432: nothing created, no run or lease, the refusal ledgered', async (alias) => {
@@ -20,7 +24,9 @@ describe('the sandbox guard on PostgreSQL', () => {
     await placeDump(dir, 'db.sql', 'CREATE TABLE t (a int);\n', { manifest: false });
     const name = await ownDrill(dir, 'pgguard', 'resource: db\nsandbox: pg\n');
     const { rt } = await drillRuntime(`${dir}/lifeboat.yaml`);
-    await expect(runDrill(name, rt)).rejects.toThrow(new RegExp(`^sandbox pg \\(${alias.replace(/[.]/g, '\\.')}:5432\\) is the server of production resource db \\(127\\.0\\.0\\.1:5432/postgres, both on this machine\\): refused before writing anything$`));
+    await expect(runDrill(name, rt)).rejects.toThrow(
+      new RegExp(`^sandbox pg \\(${alias.replace(/[.]/g, '\\.')}:5432\\) is the server of production resource db \\(127\\.0\\.0\\.1:5432/postgres, both on this machine\\): refused before writing anything$`),
+    );
     expect(await leftoversOf('pg', name)).toEqual([]);
     expect(await rt.leases.list()).toEqual([]);
     expect(await rt.runs.list()).toEqual([]);
@@ -38,7 +44,9 @@ describe('the sandbox guard on PostgreSQL', () => {
     const resolveHost = async (h: string) => (h === 'db.prod.internal' ? ['127.0.0.1'] : ['10.9.8.7']);
     // Production's name does not resolve on this machine: a reader at 127.0.0.1 answers for it, with the same login.
     const atLocal = async () => createDatabaseReader({ engine: 'postgres', host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres', safe: 'x' }).identity();
-    await expect(guardSandbox(config, 'pg', disguised, { resolveHost, sourceIdentity: atLocal })).rejects.toThrow(/sandbox pg \(sandbox\.dr\.internal:6432\) is the server of production resource db \(db\.prod\.internal:5432\/postgres, both say they are PostgreSQL .*\): refused before writing anything/);
+    await expect(guardSandbox(config, 'pg', disguised, { resolveHost, sourceIdentity: atLocal })).rejects.toThrow(
+      /sandbox pg \(sandbox\.dr\.internal:6432\) is the server of production resource db \(db\.prod\.internal:5432\/postgres, both say they are PostgreSQL .*\): refused before writing anything/,
+    );
     // The runtime's own asker tries db.prod.internal, which does not answer: then addresses decide, and they differ.
     await expect(guardSandbox(config, 'pg', disguised, { resolveHost, sourceIdentity: rt.sourceIdentity })).resolves.toMatch(/^sandbox\.dr\.internal:6432 \(PostgreSQL .*\) is no production resource's server$/);
     await rt.close();

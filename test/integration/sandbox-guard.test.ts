@@ -34,7 +34,10 @@ describe('the sandbox guard knows the server, not its name', () => {
     expect(await rt.leases.list()).toEqual([]);
     expect(await rt.runs.list()).toEqual([]);
     await rt.close();
-    const ledger = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const ledger = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(ledger.map((r) => r.type)).toEqual(['drill.refused']);
     const dry = await dryRunDrill('to-maria', (await drillRuntime(`${dir}/lifeboat.yaml`)).rt);
     expect(dry).toMatchObject({ ready: false, refused: expect.stringMatching(/refused before writing anything/) });

@@ -39,7 +39,7 @@ describe('BullMQ job schedulers from schedules/', () => {
     prefixes.push(prefix);
     const dir = await tree({
       'first-saturday': 'job: freshness\ncron: "0 3 1-7 * 6"\ntimezone: Asia/Shanghai\n',
-      'quarterly': 'job: drill\ndrill: d\ncron: "0 9 1-7 1,4,7,10 1"\n',
+      quarterly: 'job: drill\ndrill: d\ncron: "0 9 1-7 1,4,7,10 1"\n',
     });
     await syncSchedulers(await loadConfig(path.join(dir, 'lifeboat.yaml')), connection, prefix, silentLogger);
     await syncSchedulers(await loadConfig(path.join(dir, 'lifeboat.yaml')), connection, prefix, silentLogger);

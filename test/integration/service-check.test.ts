@@ -17,7 +17,9 @@ describe('the suite start check of MariaDB, PostgreSQL and Redis', () => {
   it.each(['MariaDB', 'PostgreSQL', 'Redis'])('%s missing: fails naming the server, where it was looked for, why, and how to start it', async (name) => {
     const port = await closedPort();
     const s = service(name);
-    await expect(requireService(s, { port })).rejects.toThrow(new RegExp(`^${name} is not reachable at 127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\): start ${name} with \`${s.start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\` \\(see README, "Two commands"\\)$`));
+    await expect(requireService(s, { port })).rejects.toThrow(
+      new RegExp(`^${name} is not reachable at 127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\): start ${name} with \`${s.start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\` \\(see README, "Two commands"\\)$`),
+    );
   });
 
   it('names each start command as .ci/run does', () => {
@@ -31,7 +33,10 @@ describe('the suite start check of MariaDB, PostgreSQL and Redis', () => {
   it('lists every missing server in one failure, and passes when all answer', async () => {
     const port = await closedPort();
     const down: Service[] = SERVICES.map((s) => ({ ...s, port }));
-    const err = await requireServices(down).then(() => undefined, (e: Error) => e);
+    const err = await requireServices(down).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message.split('\n').map((l) => l.replace(/ \(.*/, ''))).toEqual([
       'the tests need these servers:',
       `  - MariaDB is not reachable at 127.0.0.1:${port}`,

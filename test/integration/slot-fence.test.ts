@@ -11,7 +11,11 @@ const tmp = useTmpDirs();
 const drillJob = JOB_HANDLERS.drill;
 const DUMP = 'CREATE TABLE orders (id int PRIMARY KEY);\nINSERT INTO orders VALUES (1), (2);\n';
 const schedule = (drill: string) => ({ name: 'nightly', job: 'drill', drill, cron: '0 0 1 1 *', file: 'schedules/nightly.yaml' }) as unknown as Schedule;
-const ledgerTypes = async (dir: string) => (await readFile(path.join(dir, 'ledger', 'ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+const ledgerTypes = async (dir: string) =>
+  (await readFile(path.join(dir, 'ledger', 'ledger.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { type: string }).type);
 
 /** A runtime whose run-change hook claims the job's slot as another attempt would, when the run starts `step`. */
 function secondAttemptAt(rt: Runtime, jobKey: string, step: string): Runtime {
@@ -61,7 +65,14 @@ describe('a drill slot gives one result', () => {
       expect(run!.phase).toBe('abandoned');
       expect(run!.error).toMatch(/slot drill:repeat:nightly:2 was claimed by a newer attempt of its job \(this attempt held claim 1\)/);
       // Provision ran (the claim came during it); restore never started; score and teardown did.
-      expect(run!.steps.map((s) => [s.name, s.ok])).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['score', true], ['teardown', true]]);
+      expect(run!.steps.map((s) => [s.name, s.ok])).toEqual([
+        ['locate', true],
+        ['thaw', true],
+        ['fetch', true],
+        ['provision', true],
+        ['score', true],
+        ['teardown', true],
+      ]);
       expect(run!.steps.at(-1)!.details).toMatchObject({ removed: expect.stringMatching(/^lbdrill_/) });
       expect(await rt.leases.list()).toEqual([]);
       // The slot is the newer attempt's to finish.
@@ -74,7 +85,7 @@ describe('a drill slot gives one result', () => {
     expect(types.filter((t) => t.startsWith('drill.'))).toEqual(['drill.started', 'drill.superseded']);
   });
 
-  it('an attempt superseded after its last check ran to the end, but its result is refused and not ledgered as the slot\'s', async () => {
+  it("an attempt superseded after its last check ran to the end, but its result is refused and not ledgered as the slot's", async () => {
     const dir = await tmp();
     const { rt } = await drillRuntime(await drillEstate(dir));
     await placeDump(dir, 'shop.sql', DUMP);

@@ -166,7 +166,17 @@ describe('PostgreSQL state store: a round trip of each part', () => {
 
   it('verdicts: load returns what was saved under that version; save applies sets and deletes', async () => {
     const e = (fp: string) => ({ fingerprint: fp, verdict: { usable: true, sha256: fp } as never });
-    await store.verdicts.save(2, { set: new Map([['a', e('1')], ['b', e('2')]]), deleted: new Set() }, new Map());
+    await store.verdicts.save(
+      2,
+      {
+        set: new Map([
+          ['a', e('1')],
+          ['b', e('2')],
+        ]),
+        deleted: new Set(),
+      },
+      new Map(),
+    );
     await store.verdicts.save(2, { set: new Map([['a', e('3')]]), deleted: new Set(['b']) }, new Map());
     expect(await store.verdicts.load(2)).toEqual(new Map([['a', e('3')]]));
     expect(await store.verdicts.load(1)).toEqual(new Map());

@@ -71,7 +71,10 @@ describe('the sweep of stale leases', () => {
       expect(await existing(server, all)).toEqual([young.database, young.user!].sort());
       expect((await rt.leases.list()).map((l) => l.id)).toEqual([young.id]);
       await rt.close();
-      const ledger = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; subject: string; data: unknown });
+      const ledger = (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; subject: string; data: unknown });
       expect(ledger).toEqual([expect.objectContaining({ type: 'sandbox.swept', subject: old.runId, data: { lease: old.id, sandbox, database: old.database, user: old.user } })]);
 
       // Two hours later the younger one is past the limit too.

@@ -34,7 +34,11 @@ async function tablesIn(database: string): Promise<string[]> {
   }
 }
 
-const ledgerTypes = async (dir: string) => (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; subject: string; data: Record<string, unknown> });
+const ledgerTypes = async (dir: string) =>
+  (await readFile(`${dir}/ledger/ledger.jsonl`, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; subject: string; data: Record<string, unknown> });
 
 describe('teardown: keep-on-failure', () => {
   it('a failed drill keeps its sandbox (restored data in it) and says where; the sweep leaves it until its time is up, then drops it, ledgered', async () => {

@@ -55,10 +55,24 @@ const run = (id: string, over: Partial<DrillRun> = {}): DrillRun => ({
   phase: 'running',
   startedAt: T0.toISOString(),
   owner: { host: hostname(), pid: DEAD_PID },
-  steps: [{ name: 'locate', startedAt: T0.toISOString(), endedAt: new Date(T0.getTime() + 1000).toISOString(), ok: true }, { name: 'restore', startedAt: new Date(T0.getTime() + 2000).toISOString() }],
+  steps: [
+    { name: 'locate', startedAt: T0.toISOString(), endedAt: new Date(T0.getTime() + 1000).toISOString(), ok: true },
+    { name: 'restore', startedAt: new Date(T0.getTime() + 2000).toISOString() },
+  ],
   ...over,
 });
-const lease = (id: string, over: Partial<Lease> = {}): Lease => ({ id, runId: id, drill: 'd', sandbox: 's', kind: 'mysql', database: `lbdrill_d_${id}`, user: `lbrun_${id}`, createdAt: T0.toISOString(), owner: { host: hostname(), pid: DEAD_PID }, ...over });
+const lease = (id: string, over: Partial<Lease> = {}): Lease => ({
+  id,
+  runId: id,
+  drill: 'd',
+  sandbox: 's',
+  kind: 'mysql',
+  database: `lbdrill_d_${id}`,
+  user: `lbrun_${id}`,
+  createdAt: T0.toISOString(),
+  owner: { host: hostname(), pid: DEAD_PID },
+  ...over,
+});
 
 describe('runs whose process died are marked abandoned, with when they were last seen', () => {
   it('this host, process gone: abandoned at its last heartbeat, ledgered; the open step is left as it was', async () => {
@@ -120,7 +134,7 @@ describe('runs whose process died are marked abandoned, with when they were last
     expect(live).toEqual(['lost:abandoned']);
   });
 
-  it('the sweep then removes the abandoned run\'s sandbox even though its lease names another host', async () => {
+  it("the sweep then removes the abandoned run's sandbox even though its lease names another host", async () => {
     const clock = fixedClock(new Date(T0.getTime() + 2 * MIN));
     const runs = memoryRuns([run('lost', { jobKey: 'drill:9', owner: { host: 'w2', pid: 1 } })]);
     const leases = memoryLeases([lease('lost', { owner: { host: 'w2', pid: 1 } })]);
@@ -179,7 +193,15 @@ describe('a lease whose teardown keeps failing does not fail every later sweep',
   it('a lease naming a sandbox no longer configured is recorded and moved on from too', async () => {
     const clock = fixedClock(T0);
     const leases = memoryLeases([lease('y', { sandbox: 'gone' })]);
-    const deps = { leases, events: eventsOn(memoryLedger()), clock, logger: silentLogger, sandbox: async (n: string): Promise<SandboxProvider> => { throw new LifeboatError('CONFIG_INVALID', `unknown sandbox ${n}`); } };
+    const deps = {
+      leases,
+      events: eventsOn(memoryLedger()),
+      clock,
+      logger: silentLogger,
+      sandbox: async (n: string): Promise<SandboxProvider> => {
+        throw new LifeboatError('CONFIG_INVALID', `unknown sandbox ${n}`);
+      },
+    };
     expect((await sweepLeases(deps)).failed).toHaveLength(1);
     clock.advance(teardownBackoffMs(1));
     const again = await sweepLeases(deps);

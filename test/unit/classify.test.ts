@@ -17,8 +17,7 @@ const backup = (name: string, hoursAgo: number): BackupRef => ({
 });
 const ok = (b: BackupRef): Inspected => ({ backup: b, verdict: { usable: true, bytesRead: 10, checkedAt: NOW.toISOString() } });
 const bad = (b: BackupRef, reason: string): Inspected => ({ backup: b, verdict: { usable: false, reason, bytesRead: 0, checkedAt: NOW.toISOString() } });
-const run = (inspected: Inspected[], total = inspected.length, grace = 0) =>
-  classify({ resource: { id: 'r', kind: 'dump-dir', region: 'bj' }, now: NOW, rpoMs: 24 * H, graceMs: grace, total, inspected });
+const run = (inspected: Inspected[], total = inspected.length, grace = 0) => classify({ resource: { id: 'r', kind: 'dump-dir', region: 'bj' }, now: NOW, rpoMs: 24 * H, graceMs: grace, total, inspected });
 
 describe('freshness classification', () => {
   it('is fresh within the RPO', () => {

@@ -46,7 +46,11 @@ describe('CLI command definitions', () => {
   it('are one per command line, each with --json', () => {
     const paths = COMMANDS.map(name);
     expect(new Set(paths).size).toBe(paths.length);
-    for (const def of COMMANDS) expect(def.options.map((o) => o.flags), name(def)).toContain('--json');
+    for (const def of COMMANDS)
+      expect(
+        def.options.map((o) => o.flags),
+        name(def),
+      ).toContain('--json');
   });
 
   it.each(COMMANDS.map((d) => [name(d), d] as const))('%s: its schema passes a valid command line', (_n, def) => {

@@ -34,9 +34,7 @@ const drill = (extra: string) => `resource: shop\nsandbox: pg\n${extra}`;
 
 describe('durations have bounds', () => {
   it('refuses an rpo of 10^23 days written out in digits, naming line, column and field', () => {
-    expect(estateIssues(estate('    path: shop\n    rpo: 100000000000000000000000d\n'))).toEqual([
-      '9:10 resources[0].rpo: expected at most 100 years (36525d), got "100000000000000000000000d"',
-    ]);
+    expect(estateIssues(estate('    path: shop\n    rpo: 100000000000000000000000d\n'))).toEqual(['9:10 resources[0].rpo: expected at most 100 years (36525d), got "100000000000000000000000d"']);
   });
 
   it('refuses digits too many for a number at all, and shows a long value cut short', () => {
@@ -68,17 +66,13 @@ describe('durations have bounds', () => {
 });
 
 describe('resource fields checked like their siblings', () => {
-  it('checks nameTimeZone with Intl, like the schedules\' time zone', () => {
-    expect(estateIssues(estate('    path: shop\n    nameTimeZone: Mars/Olympus\n'))).toEqual([
-      '9:19 resources[0].nameTimeZone: expected an IANA time zone such as Asia/Shanghai or UTC, got "Mars/Olympus"',
-    ]);
+  it("checks nameTimeZone with Intl, like the schedules' time zone", () => {
+    expect(estateIssues(estate('    path: shop\n    nameTimeZone: Mars/Olympus\n'))).toEqual(['9:19 resources[0].nameTimeZone: expected an IANA time zone such as Asia/Shanghai or UTC, got "Mars/Olympus"']);
     expect(estateIssues(estate('    path: shop\n    nameTimeZone: Asia/Shanghai\n'))).toEqual([]);
   });
 
   it('refuses a resource path that leaves its region, or is absolute', () => {
-    expect(estateIssues(estate('    path: ../../../../etc\n'))).toEqual([
-      '8:11 resources[0].path: expected a folder inside the region, got "../../../../etc", which leaves it',
-    ]);
+    expect(estateIssues(estate('    path: ../../../../etc\n'))).toEqual(['8:11 resources[0].path: expected a folder inside the region, got "../../../../etc", which leaves it']);
     expect(estateIssues(estate('    path: shop/../../x\n'))).toHaveLength(1);
     expect(estateIssues(estate('    path: /etc\n'))).toEqual(['8:11 resources[0].path: expected a folder relative to the region, got the absolute path "/etc"']);
     expect(estateIssues(estate('    path: shop/../orders\n'))).toEqual([]);
@@ -98,12 +92,8 @@ describe('cron expressions node-cron cannot take safely', () => {
 
 describe('file-name patterns that would hang or break every sweep', () => {
   it('refuses more than 3 * (backtracking grows with each on long backup names) and an invalid [set]', () => {
-    expect(estateIssues(estate('    path: shop\n    patterns: ["*a*a*a*a*ab"]\n'))).toEqual([
-      '9:16 resources[0].patterns[0]: expected at most 3 * in a pattern (each one multiplies the matching work on long names), got "*a*a*a*a*ab"',
-    ]);
-    expect(estateIssues(estate('    path: shop\n    patterns: ["db-[z-a].sql"]\n'))).toEqual([
-      '9:16 resources[0].patterns[0]: expected a valid [set] such as [0-9] or [ab], got [z-a] in "db-[z-a].sql"',
-    ]);
+    expect(estateIssues(estate('    path: shop\n    patterns: ["*a*a*a*a*ab"]\n'))).toEqual(['9:16 resources[0].patterns[0]: expected at most 3 * in a pattern (each one multiplies the matching work on long names), got "*a*a*a*a*ab"']);
+    expect(estateIssues(estate('    path: shop\n    patterns: ["db-[z-a].sql"]\n'))).toEqual(['9:16 resources[0].patterns[0]: expected a valid [set] such as [0-9] or [ab], got [z-a] in "db-[z-a].sql"']);
     expect(estateIssues(estate('    path: shop\n    patterns: ["shop_*_*.sql.gz", "db-[0-9][0-9].dump"]\n'))).toEqual([]);
   });
 });
@@ -142,7 +132,7 @@ describe('hostile YAML is an issue with its place, never a throw', () => {
     expect(parseYamlSource('f.yaml', `a: ${'['.repeat(60)}1${']'.repeat(60)}`).issues).toEqual([]);
   });
 
-  it('refuses indentation no config needs (this shape once aborted the process inside V8\'s regexp compiler)', () => {
+  it("refuses indentation no config needs (this shape once aborted the process inside V8's regexp compiler)", () => {
     const block = `a:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')}x\n`;
     expect(parseYamlSource('f.yaml', block).issues).toEqual([expect.objectContaining({ line: 258, column: 257, message: 'YAML: indented more than 256 columns' })]);
   });
@@ -156,9 +146,7 @@ describe('hostile YAML is an issue with its place, never a throw', () => {
   });
 
   it('names a duplicate key with both lines, and finds it in linear time', () => {
-    expect(parseYamlSource('f.yaml', 'a: 1\nb: 2\na: 3\n').issues).toEqual([
-      expect.objectContaining({ line: 3, column: 1, message: 'YAML: duplicate key "a" (first at line 1): a key may appear once in a mapping' }),
-    ]);
+    expect(parseYamlSource('f.yaml', 'a: 1\nb: 2\na: 3\n').issues).toEqual([expect.objectContaining({ line: 3, column: 1, message: 'YAML: duplicate key "a" (first at line 1): a key may appear once in a mapping' })]);
     const many = Array.from({ length: 40_000 }, (_, i) => `k${i}: 1`).join('\n');
     const started = performance.now();
     expect(parseYamlSource('f.yaml', `${many}\nk7: 2\n`).issues).toHaveLength(1);

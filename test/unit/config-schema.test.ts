@@ -34,9 +34,7 @@ describe('estate schema', () => {
   });
 
   it('accepts secrets by environment variable or file', () => {
-    const ok = estateSchema.safeParse(
-      estate({ credentials: { db: { kind: 'database', user: { env: 'U' }, password: { file: '/run/secrets/db' } }, tc: { kind: 'tencent', secretId: { env: 'A' }, secretKey: { env: 'B' } } } }),
-    );
+    const ok = estateSchema.safeParse(estate({ credentials: { db: { kind: 'database', user: { env: 'U' }, password: { file: '/run/secrets/db' } }, tc: { kind: 'tencent', secretId: { env: 'A' }, secretKey: { env: 'B' } } } }));
     expect(ok.success).toBe(true);
   });
 
@@ -53,7 +51,11 @@ describe('schedule schema', () => {
   });
 
   it('rejects a bad cron, a bad zone and an unknown job with clear words', () => {
-    const msgs = (v: object) => scheduleSchema.safeParse(v).error!.issues.map((i) => i.message).join('\n');
+    const msgs = (v: object) =>
+      scheduleSchema
+        .safeParse(v)
+        .error!.issues.map((i) => i.message)
+        .join('\n');
     expect(msgs({ job: 'freshness', cron: '61 * * * *' })).toMatch(/expected a cron expression/);
     expect(msgs({ job: 'freshness', cron: '* * * * *', timezone: 'Mars/Base' })).toMatch(/IANA time zone/);
     expect(msgs({ job: 'backup', cron: '* * * * *' })).toMatch(/expected job: freshness, drill, copy, copy-verify, scrub, canary or demo-backups/);

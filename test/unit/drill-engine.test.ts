@@ -21,13 +21,23 @@ function harness(o: { restore?: Restorer['restore']; open?: () => Promise<Sandbo
   const clock = fixedClock(T0);
   const estate = estateSchema.parse({ version: 1, regions: { r: { kind: 'local', path: 'r' } }, sandboxes: { lite: { kind: 'pglite' } }, resources: [{ id: 'db', kind: 'dump-dir', region: 'r', path: 'db', rpo: '1d' }] });
   const drill = { ...drillSchema.parse({ resource: 'db', sandbox: 'lite', timeout: o.timeout, checks: { assertions: [{ name: 'rows', sql: 'SELECT count(*) FROM t', equals: 2 }] } }), name: 'd', file: 'drills/d.yaml' };
-  const config = { estate, drills: new Map([['d', drill]]), resources: new Map([['db', estate.resources[0]]]), schedules: new Map(), stateDir: '/nowhere', ledgerDir: '/nowhere', baseDir: '/nowhere', estateFile: '/nowhere/lifeboat.yaml', regionRoots: new Map() } as unknown as LoadedConfig;
+  const config = {
+    estate,
+    drills: new Map([['d', drill]]),
+    resources: new Map([['db', estate.resources[0]]]),
+    schedules: new Map(),
+    stateDir: '/nowhere',
+    ledgerDir: '/nowhere',
+    baseDir: '/nowhere',
+    estateFile: '/nowhere/lifeboat.yaml',
+    regionRoots: new Map(),
+  } as unknown as LoadedConfig;
   const made: string[] = [];
   const removed: string[] = [];
   const target: SandboxTarget = {
     engine: 'postgres',
     restoreSql: () => Promise.reject(new Error('the engine restores through its restorer')),
-    query: async <T,>() => [{ n: o.assertion ?? 2 }] as unknown as T[],
+    query: async <T>() => [{ n: o.assertion ?? 2 }] as unknown as T[],
     close: async () => undefined,
   };
   const provider: SandboxProvider = {
@@ -50,10 +60,12 @@ function harness(o: { restore?: Restorer['restore']; open?: () => Promise<Sandbo
   const heard: LifeboatEvent[] = [];
   const restorer: Restorer = {
     kind: 'fake',
-    restore: o.restore ?? (async () => {
-      clock.advance(1000);
-      return { statements: 1, skipped: [], skippedByReason: {}, tool: 'fake' };
-    }),
+    restore:
+      o.restore ??
+      (async () => {
+        clock.advance(1000);
+        return { statements: 1, skipped: [], skippedByReason: {}, tool: 'fake' };
+      }),
   };
   const deps = {
     config,
@@ -80,7 +92,16 @@ describe('the drill engine', () => {
     const h = harness();
     const run = await runDrill('d', h.deps);
     expect(run.phase).toBe('passed');
-    expect(stepsOf(run)).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', true], ['verify', true], ['score', true], ['teardown', true]]);
+    expect(stepsOf(run)).toEqual([
+      ['locate', true],
+      ['thaw', true],
+      ['fetch', true],
+      ['provision', true],
+      ['restore', true],
+      ['verify', true],
+      ['score', true],
+      ['teardown', true],
+    ]);
     expect(run.phases).toMatchObject({ restore: 1000, thaw: 0 });
     expect(h.made).toEqual(h.removed);
     expect(h.leases.size).toBe(0);
@@ -93,7 +114,15 @@ describe('the drill engine', () => {
     const run = await runDrill('d', h.deps);
     expect(run.phase).toBe('failed');
     expect(run.error).toBe('ERROR 1064 at line 3: syntax');
-    expect(stepsOf(run)).toEqual([['locate', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', false], ['score', true], ['teardown', true]]);
+    expect(stepsOf(run)).toEqual([
+      ['locate', true],
+      ['thaw', true],
+      ['fetch', true],
+      ['provision', true],
+      ['restore', false],
+      ['score', true],
+      ['teardown', true],
+    ]);
     expect(h.removed).toEqual(h.made);
     expect(h.made).toHaveLength(1);
   });
@@ -112,7 +141,11 @@ describe('the drill engine', () => {
     const run = await runDrill('d', h.deps);
     expect(run.phase).toBe('failed');
     expect(run.error).toBe('drill timed out after 1s');
-    expect(stepsOf(run).slice(-3)).toEqual([['restore', false], ['score', true], ['teardown', true]]);
+    expect(stepsOf(run).slice(-3)).toEqual([
+      ['restore', false],
+      ['score', true],
+      ['teardown', true],
+    ]);
     expect(h.removed).toEqual(h.made);
   });
 
@@ -155,7 +188,19 @@ describe('the drill engine', () => {
     expect(second.runId).toBe(first.runId);
     expect(second.phase).toBe('passed');
     expect(thawRequests).toEqual(['db/a.sql']);
-    expect(stepsOf(second)).toEqual([['locate', true], ['thaw', false], ['score', true], ['teardown', true], ['thaw', true], ['fetch', true], ['provision', true], ['restore', true], ['verify', true], ['score', true], ['teardown', true]]);
+    expect(stepsOf(second)).toEqual([
+      ['locate', true],
+      ['thaw', false],
+      ['score', true],
+      ['teardown', true],
+      ['thaw', true],
+      ['fetch', true],
+      ['provision', true],
+      ['restore', true],
+      ['verify', true],
+      ['score', true],
+      ['teardown', true],
+    ]);
     expect(second.resumedAt).toHaveLength(1);
     expect(h.ledger.map((e) => e.type)).toEqual(['drill.started', 'drill.attempt-failed', 'drill.resumed', 'drill.finished']);
   });
@@ -169,9 +214,19 @@ describe('the drill engine', () => {
     await h.deps.leases.put(lease);
     const at = (n: number) => new Date(T0.getTime() + n * 1000).toISOString();
     const earlier: DrillRun = {
-      runId: 'd-1', drill: 'd', resource: 'db', sandbox: 'lite', phase: 'running', startedAt: at(0), owner: lease.owner, jobKey: 'drill:2', leaseId: 'd-1',
+      runId: 'd-1',
+      drill: 'd',
+      resource: 'db',
+      sandbox: 'lite',
+      phase: 'running',
+      startedAt: at(0),
+      owner: lease.owner,
+      jobKey: 'drill:2',
+      leaseId: 'd-1',
       backup: { name: 'a.sql', region: 'r', location: backup.location, time: backup.time.toISOString(), timeSource: 'name', size: backup.size },
-      steps: (['locate', 'thaw', 'fetch', 'provision', 'restore'] as const).map((name, i) => ({ name, startedAt: at(i), endedAt: at(i + 1), ok: true, details: name === 'fetch' ? { sha256: 'abc' } : {} })).concat([{ name: 'verify', startedAt: at(5) } as never]),
+      steps: (['locate', 'thaw', 'fetch', 'provision', 'restore'] as const)
+        .map((name, i) => ({ name, startedAt: at(i), endedAt: at(i + 1), ok: true, details: name === 'fetch' ? { sha256: 'abc' } : {} }))
+        .concat([{ name: 'verify', startedAt: at(5) } as never]),
     };
     await h.deps.runs.save(earlier);
     const plan = await resumePlan('drill:2', h.deps);
@@ -181,13 +236,33 @@ describe('the drill engine', () => {
     expect(restores).toBe(0);
     expect(h.made).toEqual([]);
     expect(h.removed).toEqual(['lbdrill_d_1']);
-    expect(stepsOf(run).slice(5)).toEqual([['verify', false], ['provision', true], ['verify', true], ['score', true], ['teardown', true]]);
+    expect(stepsOf(run).slice(5)).toEqual([
+      ['verify', false],
+      ['provision', true],
+      ['verify', true],
+      ['score', true],
+      ['teardown', true],
+    ]);
     expect(run.steps[5]!.error).toBe('interrupted: the attempt running it stopped');
   });
 
   it('an attempt that died in the middle of its restore is not resumed: its sandbox is half filled', async () => {
     const h = harness();
-    const earlier = { runId: 'd-2', drill: 'd', resource: 'db', sandbox: 'lite', phase: 'running', startedAt: T0.toISOString(), owner: { host: (await import('node:os')).hostname(), pid: 2 ** 22 + 9 }, jobKey: 'drill:3', backup: { name: 'a.sql', region: 'r', location: backup.location, time: backup.time.toISOString(), timeSource: 'name', size: 1 }, steps: [{ name: 'locate', startedAt: T0.toISOString(), endedAt: T0.toISOString(), ok: true }, { name: 'restore', startedAt: T0.toISOString() }] } as DrillRun;
+    const earlier = {
+      runId: 'd-2',
+      drill: 'd',
+      resource: 'db',
+      sandbox: 'lite',
+      phase: 'running',
+      startedAt: T0.toISOString(),
+      owner: { host: (await import('node:os')).hostname(), pid: 2 ** 22 + 9 },
+      jobKey: 'drill:3',
+      backup: { name: 'a.sql', region: 'r', location: backup.location, time: backup.time.toISOString(), timeSource: 'name', size: 1 },
+      steps: [
+        { name: 'locate', startedAt: T0.toISOString(), endedAt: T0.toISOString(), ok: true },
+        { name: 'restore', startedAt: T0.toISOString() },
+      ],
+    } as DrillRun;
     await h.deps.runs.save(earlier);
     await h.deps.leases.put({ id: 'd-2', runId: 'd-2', drill: 'd', sandbox: 'lite', kind: 'pglite', database: 'lbdrill_d_2', createdAt: T0.toISOString(), owner: earlier.owner });
     expect(await resumePlan('drill:3', h.deps)).toBeUndefined();

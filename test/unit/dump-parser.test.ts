@@ -82,8 +82,8 @@ describe('the dump parser: statements, never client commands', () => {
   it('splits PostgreSQL statements with dollar quotes and E strings, and passes COPY data raw', () => {
     const sql = [
       '\\restrict abc123',
-      "SET standard_conforming_strings = on;",
-      "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; \\! not a command $body$ LANGUAGE sql;",
+      'SET standard_conforming_strings = on;',
+      'CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; \\! not a command $body$ LANGUAGE sql;',
       "INSERT INTO t VALUES (E'it\\'s; \\\\', 'plain\\'); SELECT 2;",
       'COPY public.t (a, b) FROM stdin;',
       '1\t\\! not a command either',
@@ -130,7 +130,17 @@ describe('the dump parser: statements, never client commands', () => {
   });
 
   it("takes pg_dump -C's own database, \\unrestrict, \\connect and \\restrict, and refuses a second database", () => {
-    const head = ['\\restrict K1', 'SET client_encoding = \'UTF8\';', 'CREATE DATABASE shop WITH TEMPLATE = template0;', 'ALTER DATABASE shop OWNER TO postgres;', '\\unrestrict K1', '\\connect shop', '\\restrict K1', 'CREATE TABLE t (a int);', 'ALTER TABLE t OWNER TO app;'];
+    const head = [
+      '\\restrict K1',
+      "SET client_encoding = 'UTF8';",
+      'CREATE DATABASE shop WITH TEMPLATE = template0;',
+      'ALTER DATABASE shop OWNER TO postgres;',
+      '\\unrestrict K1',
+      '\\connect shop',
+      '\\restrict K1',
+      'CREATE TABLE t (a int);',
+      'ALTER TABLE t OWNER TO app;',
+    ];
     const { sent, report } = parse('postgres', [...head, '\\unrestrict K1', ''].join('\n'));
     expect(sent).toEqual(['CREATE TABLE t (a int)']);
     expect(report.database).toBe('shop');

@@ -7,11 +7,36 @@ const drillEnd = { drill: 'd', resource: 'r', sandbox: 's', phase: 'passed' as c
 describe('event registry', () => {
   it('knows every event lifeboat writes, and says which are evidence', () => {
     expect(Object.keys(EVENTS).sort()).toEqual([
-      'backup.verdict', 'copy.already-present', 'copy.completed', 'copy.conflict', 'copy.repaired', 'copy.source-bad', 'copy.status-changed', 'copy.verified',
-      'drill.abandoned', 'drill.attempt-failed', 'drill.finished', 'drill.refused', 'drill.resumed', 'drill.started', 'drill.step', 'drill.superseded',
-      'freshness.daily-summary', 'freshness.status-changed', 'ledger.verified', 'sandbox.sweep-failed', 'sandbox.swept', 'scrub.completed', 'scrub.verdict',
+      'backup.verdict',
+      'copy.already-present',
+      'copy.completed',
+      'copy.conflict',
+      'copy.repaired',
+      'copy.source-bad',
+      'copy.status-changed',
+      'copy.verified',
+      'drill.abandoned',
+      'drill.attempt-failed',
+      'drill.finished',
+      'drill.refused',
+      'drill.resumed',
+      'drill.started',
+      'drill.step',
+      'drill.superseded',
+      'freshness.daily-summary',
+      'freshness.status-changed',
+      'ledger.verified',
+      'sandbox.sweep-failed',
+      'sandbox.swept',
+      'scrub.completed',
+      'scrub.verdict',
     ]);
-    expect(Object.entries(EVENTS).filter(([, e]) => !e.ledgered).map(([t]) => t).sort()).toEqual(['backup.verdict', 'drill.step', 'ledger.verified']);
+    expect(
+      Object.entries(EVENTS)
+        .filter(([, e]) => !e.ledgered)
+        .map(([t]) => t)
+        .sort(),
+    ).toEqual(['backup.verdict', 'drill.step', 'ledger.verified']);
   });
 
   it('refuses an unknown type and data of the wrong shape, naming the field', () => {
@@ -53,7 +78,9 @@ describe('event recorder', () => {
 
   it('refuses a malformed event before writing anything', async () => {
     const { recorder, appended, heard } = setup();
-    await expect(recorder.recordMany([{ type: 'drill.finished', subject: 'ok', data: drillEnd }, { type: 'copy.repaired', subject: 'r', data: { region: 'x' } } as never])).rejects.toThrow(/copy\.repaired for r does not fit the registry: copy\.repaired data: key: /);
+    await expect(recorder.recordMany([{ type: 'drill.finished', subject: 'ok', data: drillEnd }, { type: 'copy.repaired', subject: 'r', data: { region: 'x' } } as never])).rejects.toThrow(
+      /copy\.repaired for r does not fit the registry: copy\.repaired data: key: /,
+    );
     expect(appended).toEqual([]);
     expect(heard).toEqual([]);
   });

@@ -32,7 +32,7 @@ describe('freshness evidence', () => {
     expect(types).toEqual(['freshness.status-changed:fresh', 'freshness.status-changed:stale', 'freshness.status-changed:fresh']);
   });
 
-  it('writes one summary per resource per finished day, with that day\'s tallies', () => {
+  it("writes one summary per resource per finished day, with that day's tallies", () => {
     let { state } = evidenceFor({}, [result('a', 'fresh', '2026-11-21T10:00:00Z'), result('b', 'stale', '2026-11-21T10:00:00Z')]);
     state = evidenceFor(state, [result('a', 'stale', '2026-11-21T11:00:00Z'), result('b', 'stale', '2026-11-21T11:00:00Z')]).state;
     state = evidenceFor(state, [result('a', 'fresh', '2026-11-21T12:00:00Z'), result('b', 'stale', '2026-11-21T12:00:00Z')]).state;

@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/config/index.js';
 import { LifeboatError } from '../../src/domain/index.js';
 
 describe('the JSON error object', () => {
-  it('keeps a lifeboat error\'s code, retryability and exit code', () => {
+  it("keeps a lifeboat error's code, retryability and exit code", () => {
     expect(errorJson(new LifeboatError('DATABASE_UNREACHABLE', 'cannot connect to mysql://root:REDACTED@db:3306/x'), 3)).toEqual({
       error: { code: 'DATABASE_UNREACHABLE', message: 'cannot connect to mysql://root:REDACTED@db:3306/x', exit: 3, retryable: true },
     });

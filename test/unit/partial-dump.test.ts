@@ -8,7 +8,9 @@ const scan = (sql: string) => scanDump(Readable.from([sql]));
 
 describe('psql \\connect is a database, not a schema', () => {
   it.each(['\\c shop', '\\connect shop', '\\connect -reuse-previous=on "shop"'])('%s: unqualified tables keep no schema, the database is recorded', async (connect) => {
-    const s = await scan(['--', '-- PostgreSQL database dump', '--', connect, 'CREATE TABLE orders (id int);', 'COPY orders (id) FROM stdin;', '1', '2', '\\.', 'CREATE TABLE public.items (id int);', '--', '-- PostgreSQL database dump complete', '--', ''].join('\n'));
+    const s = await scan(
+      ['--', '-- PostgreSQL database dump', '--', connect, 'CREATE TABLE orders (id int);', 'COPY orders (id) FROM stdin;', '1', '2', '\\.', 'CREATE TABLE public.items (id int);', '--', '-- PostgreSQL database dump complete', '--', ''].join('\n'),
+    );
     expect(s.databases).toEqual(['shop']);
     expect(s.tables).toEqual([
       { schema: undefined, name: 'orders', rows: 2 },
@@ -59,7 +61,14 @@ describe('a dump cut short is seen as such', () => {
 });
 
 describe('partialDumpProblems', () => {
-  const snap = (names: string[]): DatabaseSnapshot => ({ engine: 'mysql', database: 'shop', takenAt: new Date(0), tables: names.map((name) => ({ schema: 'shop', name, rows: 1, checksum: '1' })), objects: { views: [], routines: [], triggers: [] }, checksumAlgorithm: 'lifeboat-v1' });
+  const snap = (names: string[]): DatabaseSnapshot => ({
+    engine: 'mysql',
+    database: 'shop',
+    takenAt: new Date(0),
+    tables: names.map((name) => ({ schema: 'shop', name, rows: 1, checksum: '1' })),
+    objects: { views: [], routines: [], triggers: [] },
+    checksumAlgorithm: 'lifeboat-v1',
+  });
   const t = (name: string) => ({ name, rows: 1 });
 
   it('empty file, no tables, cut short, tables the database has that the dump lacks', () => {

@@ -38,7 +38,15 @@ describe('choosing the backup to restore', () => {
   const now = new Date('2026-11-22T12:00:00Z');
   const resource = { id: 'r', kind: 'dump-dir', region: 'bj', path: 'p' } as Resource;
   const backup = (name: string, hoursAgo: number): BackupRef => ({
-    resourceId: 'r', region: 'bj', location: `/x/${name}`, name, size: 1, modifiedAt: now, time: new Date(now.getTime() - hoursAgo * H), timeSource: 'manifest', fingerprint: name,
+    resourceId: 'r',
+    region: 'bj',
+    location: `/x/${name}`,
+    name,
+    size: 1,
+    modifiedAt: now,
+    time: new Date(now.getTime() - hoursAgo * H),
+    timeSource: 'manifest',
+    fingerprint: name,
   });
   const list = [backup('a', 1), backup('b', 30), backup('c', 100), backup('d', 2000)];
   const bad = new Set(['a']);

@@ -28,7 +28,7 @@ describe('ledger chain verification', () => {
     expect(r.problems).toEqual([expect.objectContaining({ kind: 'edited', position: 3, seq: 3 })]);
   });
 
-  it('names a record edited with its hash recomputed, through the next record\'s link', () => {
+  it("names a record edited with its hash recomputed, through the next record's link", () => {
     const rs = chain(5);
     const forged = { ...rs[2]!, data: { i: 999 } };
     rs[2] = { ...forged, hash: hashRecord(forged) };

@@ -23,13 +23,27 @@ import { worker } from './worker.js';
 
 /** Every command, in the order `lifeboat --help` lists them. */
 export const COMMANDS: readonly CommandDefinition[] = [
-  start, validate, schema, check, manifest, scheduler, worker, status,
-  drillList, drillRun, drillShow, drillHistory,
+  start,
+  validate,
+  schema,
+  check,
+  manifest,
+  scheduler,
+  worker,
+  status,
+  drillList,
+  drillRun,
+  drillShow,
+  drillHistory,
   sandboxSweep,
-  copyRun, copyStatus, copyVerify,
+  copyRun,
+  copyStatus,
+  copyVerify,
   scrub,
-  canaryBeat, canarySetup,
-  ledgerVerify, ledgerKeygen,
+  canaryBeat,
+  canarySetup,
+  ledgerVerify,
+  ledgerKeygen,
 ] as CommandDefinition[];
 
 /** What `lifeboat <noun> --help` says of each group of commands. */

@@ -68,7 +68,13 @@ async function manifestCommand(ctx: CliContext, file: string | undefined, opts: 
     ctx.out(text.trimEnd());
     return EXIT.ok;
   }
-  if (!opts.force && (await access(target).then(() => true, () => false))) {
+  if (
+    !opts.force &&
+    (await access(target).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new LifeboatError('USAGE', `${target} already exists: a manifest is written once (use --force to replace it)`);
   }
   await writeFileAtomic(target, text, { durable: true });

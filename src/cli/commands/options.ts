@@ -70,8 +70,7 @@ export const positiveInt = (option: string) =>
   });
 
 /** A read rate such as 50MB/s, in bytes per second. */
-export const byteRate = (option: string) =>
-  z.string().transform((text, ctx) => parseByteRate(text) ?? refuse(ctx, expected(option, `${BYTE_RATE_HINT} (1KiB/s to 100GB/s), got ${text}`)));
+export const byteRate = (option: string) => z.string().transform((text, ctx) => parseByteRate(text) ?? refuse(ctx, expected(option, `${BYTE_RATE_HINT} (1KiB/s to 100GB/s), got ${text}`)));
 
 /** An ISO time such as 2026-11-22T02:00:00Z. */
 export const isoTime = (option: string) =>

@@ -7,7 +7,11 @@ export function flagsByKey(def: Pick<CommandDefinition, 'options'>): Map<string,
   const out = new Map<string, string>();
   for (const o of def.options) {
     const long = /--([a-z0-9-]+)/.exec(o.flags)?.[1];
-    if (long) out.set(long.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()), `--${long}`);
+    if (long)
+      out.set(
+        long.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+        `--${long}`,
+      );
   }
   return out;
 }

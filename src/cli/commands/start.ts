@@ -51,11 +51,13 @@ async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: st
     // Embedded: node-cron in this process. With --redis: BullMQ schedulers and workers, as `lifeboat scheduler` + `lifeboat worker`.
     const scheduler = opts.redis ? await startQueueMode(runtime, opts.redis, opts.prefix ?? 'lifeboat', log) : startCronScheduler(runtime, log);
     // Embedded mode sweeps again every few minutes (a `drill run` killed meanwhile); with --redis the workers do.
-    const sweeping = opts.redis ? undefined : setInterval(() => {
-      sweepDeadDrills(runtime)
-        .then((r) => (r.abandoned.length || r.removed.length || r.failed.length ? log.warn({ abandoned: r.abandoned.length, removed: r.removed.length, failed: r.failed.length }, 'swept drills whose process died') : undefined))
-        .catch((err: unknown) => log.warn({ err: messageOf(err) }, 'sweep of dead drills failed; next time'));
-    }, SWEEP_EVERY_MS);
+    const sweeping = opts.redis
+      ? undefined
+      : setInterval(() => {
+          sweepDeadDrills(runtime)
+            .then((r) => (r.abandoned.length || r.removed.length || r.failed.length ? log.warn({ abandoned: r.abandoned.length, removed: r.removed.length, failed: r.failed.length }, 'swept drills whose process died') : undefined))
+            .catch((err: unknown) => log.warn({ err: messageOf(err) }, 'sweep of dead drills failed; next time'));
+        }, SWEEP_EVERY_MS);
     sweeping?.unref();
     // A drill whose cadence is overdue (no passed run this month/quarter/cron slot, grace included) runs now rather than at its next slot.
     const background: Promise<unknown>[] = [];

@@ -35,9 +35,7 @@ async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: st
   const config = await estateIfAny(ctx.configPath);
   // The state store is the system of record: Redis's live list of running drills keeps an
   // entry whose removal was lost (a worker killed, an outage), which would show a ghost.
-  const fromState = config
-    ? await withState(ctx, config, async (state) => ({ running: await state.runs.list({ phase: 'running' }), drills: await cadenceStates(config.drills.values(), state.runs, ctx.clock.now()) }))
-    : undefined;
+  const fromState = config ? await withState(ctx, config, async (state) => ({ running: await state.runs.list({ phase: 'running' }), drills: await cadenceStates(config.drills.values(), state.runs, ctx.clock.now()) })) : undefined;
   if (fromState) s.runningDrills = fromState.running.map((r) => ({ runId: r.runId, drill: r.drill, step: r.steps.at(-1)?.name ?? 'start', startedAt: r.startedAt, owner: r.owner }));
   const drills: CadenceState[] = fromState?.drills ?? [];
   const overdue = drills.filter((d) => d.overdue);
@@ -45,12 +43,29 @@ async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: st
   const workersAlive = Math.max(0, ...s.queues.map((q) => q.workers));
   if (opts.json) ctx.out(JSON.stringify({ ...s, drills }, null, 2));
   else {
-    ctx.out(renderTable(['QUEUE', 'WORKERS', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED', 'DONE'], s.queues.map((q) => [q.name, String(q.workers), String(q.waiting), String(q.active), String(q.delayed), String(q.failed), String(q.completed)])));
+    ctx.out(
+      renderTable(
+        ['QUEUE', 'WORKERS', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED', 'DONE'],
+        s.queues.map((q) => [q.name, String(q.workers), String(q.waiting), String(q.active), String(q.delayed), String(q.failed), String(q.completed)]),
+      ),
+    );
     ctx.out('');
     // A job that is not ok may be a failed or an inconclusive drill: its summary says which.
-    ctx.out(renderTable(['SCHEDULE', 'CRON', 'NEXT RUN', 'LAST RUN'], s.schedules.map((x) => [x.name, `${x.cron ?? ''} ${x.timezone ?? ''}`.trim(), x.next ?? '-', x.lastRun ? `${x.lastRun.at} ${x.lastRun.ok ? 'ok' : 'NOT OK'}: ${x.lastRun.summary}` : '-'])));
+    ctx.out(
+      renderTable(
+        ['SCHEDULE', 'CRON', 'NEXT RUN', 'LAST RUN'],
+        s.schedules.map((x) => [x.name, `${x.cron ?? ''} ${x.timezone ?? ''}`.trim(), x.next ?? '-', x.lastRun ? `${x.lastRun.at} ${x.lastRun.ok ? 'ok' : 'NOT OK'}: ${x.lastRun.summary}` : '-']),
+      ),
+    );
     ctx.out('');
-    ctx.out(s.runningDrills.length ? renderTable(['RUNNING DRILL', 'RUN', 'STEP', 'SINCE', 'ON'], s.runningDrills.map((d) => [d.drill, d.runId, d.step, d.startedAt, `${d.owner.host}:${d.owner.pid}`])) : 'no drill running');
+    ctx.out(
+      s.runningDrills.length
+        ? renderTable(
+            ['RUNNING DRILL', 'RUN', 'STEP', 'SINCE', 'ON'],
+            s.runningDrills.map((d) => [d.drill, d.runId, d.step, d.startedAt, `${d.owner.host}:${d.owner.pid}`]),
+          )
+        : 'no drill running',
+    );
     if (drills.length) {
       ctx.out('');
       ctx.out(renderCadences(drills));
@@ -62,7 +77,10 @@ async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: st
 }
 
 const renderCadences = (drills: CadenceState[]) =>
-  renderTable(['DRILL', 'CADENCE', 'DUE SINCE', 'LAST PASSED', 'LAST RUN', 'STATE'], drills.map((d) => [d.drill, d.cadence, d.dueSince ?? '-', d.lastPassed ?? 'never', d.lastRun ? `${d.lastRun.startedAt} ${d.lastRun.phase}${d.lastRun.score === null ? '' : ` ${d.lastRun.score}/100`}` : '-', d.overdue ? 'OVERDUE' : 'ok']));
+  renderTable(
+    ['DRILL', 'CADENCE', 'DUE SINCE', 'LAST PASSED', 'LAST RUN', 'STATE'],
+    drills.map((d) => [d.drill, d.cadence, d.dueSince ?? '-', d.lastPassed ?? 'never', d.lastRun ? `${d.lastRun.startedAt} ${d.lastRun.phase}${d.lastRun.score === null ? '' : ` ${d.lastRun.score}/100`}` : '-', d.overdue ? 'OVERDUE' : 'ok']),
+  );
 
 const overdueLines = (overdue: CadenceState[]) => overdue.map((d) => `! drill ${d.drill} is overdue: no passed run since ${d.dueSince} (${d.cadence}); last passed ${d.lastPassed ?? 'never'}`);
 
@@ -93,9 +111,21 @@ async function embeddedStatus(ctx: CliContext, opts: { json?: boolean }): Promis
   else {
     ctx.out(`embedded deployment (no --redis): state from ${state.kind === 'files' ? "this estate's stateDir" : `PostgreSQL ${state.where}`}; freshness: lifeboat check`);
     ctx.out('');
-    ctx.out(renderTable(['SCHEDULE', 'JOB', 'CRON', 'NEXT RUN'], schedules.map((x) => [x.name, x.job, `${x.cron} ${x.timezone}`, x.next ?? '-'])));
+    ctx.out(
+      renderTable(
+        ['SCHEDULE', 'JOB', 'CRON', 'NEXT RUN'],
+        schedules.map((x) => [x.name, x.job, `${x.cron} ${x.timezone}`, x.next ?? '-']),
+      ),
+    );
     ctx.out('');
-    ctx.out(runningDrills.length ? renderTable(['RUNNING DRILL', 'RUN', 'STEP', 'SINCE', 'ON'], runningDrills.map((d) => [d.drill, d.runId, d.step ?? '-', d.startedAt, d.owner ? `${d.owner.host}:${d.owner.pid}` : '-'])) : 'no drill running');
+    ctx.out(
+      runningDrills.length
+        ? renderTable(
+            ['RUNNING DRILL', 'RUN', 'STEP', 'SINCE', 'ON'],
+            runningDrills.map((d) => [d.drill, d.runId, d.step ?? '-', d.startedAt, d.owner ? `${d.owner.host}:${d.owner.pid}` : '-']),
+          )
+        : 'no drill running',
+    );
     if (drills.length) {
       ctx.out('');
       ctx.out(renderCadences(drills));

@@ -4,12 +4,9 @@ import { validateDetailed } from 'node-cron';
 import { quote } from '../config-error.js';
 
 /** Ids name things across files (resources, regions, sandboxes, drills): short, lower-case, URL- and key-safe. */
-export const idSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
-    error: (iss) =>
-      `expected an id of lower-case letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit), got ${quote(iss.input)}`,
-  });
+export const idSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
+  error: (iss) => `expected an id of lower-case letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit), got ${quote(iss.input)}`,
+});
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -18,18 +15,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * that a password cannot be committed with the estate by accident.
  */
 export const secretRefSchema = z
-  .union(
-    [
-      z.strictObject({ env: z.string().regex(ENV_NAME, { error: 'expected an environment variable name such as DB_PASSWORD' }) }),
-      z.strictObject({ file: z.string().min(1, { error: 'expected a path to a secret file' }) }),
-    ],
-    {
-      error: (iss) =>
-        typeof iss.input === 'string' || typeof iss.input === 'number'
-          ? 'a literal secret is not allowed in YAML: write { env: VAR_NAME } or { file: /path/to/secret }'
-          : 'expected { env: VAR_NAME } or { file: /path/to/secret }',
-    },
-  )
+  .union([z.strictObject({ env: z.string().regex(ENV_NAME, { error: 'expected an environment variable name such as DB_PASSWORD' }) }), z.strictObject({ file: z.string().min(1, { error: 'expected a path to a secret file' }) })], {
+    error: (iss) => (typeof iss.input === 'string' || typeof iss.input === 'number' ? 'a literal secret is not allowed in YAML: write { env: VAR_NAME } or { file: /path/to/secret }' : 'expected { env: VAR_NAME } or { file: /path/to/secret }'),
+  })
   .meta({ description: 'A reference to a secret: { env: NAME } or { file: PATH }. Never the secret itself.' });
 
 export type SecretRef = z.output<typeof secretRefSchema>;

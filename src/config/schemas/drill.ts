@@ -3,17 +3,20 @@ import { durationField, durationSchema } from '../duration.js';
 import { cronSchema, idSchema, ratioSchema, timezoneSchema } from './common.js';
 
 /** Which backup a drill restores. */
-export const backupSelectorSchema = z.union([
-  z.literal('latest'),
-  z.strictObject({ 'latest-in-region': idSchema }),
-  z.strictObject({ 'random-within': durationSchema }),
-  z.strictObject({
-    at: z.iso
-      .datetime({ offset: true, error: 'expected an ISO time such as 2026-11-01T02:00:00Z' })
-      // Year 0000 is valid ISO; no backup predates the Unix epoch.
-      .refine((t) => Date.parse(t) >= 0, { error: (iss) => `expected a time after 1970-01-01T00:00:00Z, got ${JSON.stringify(iss.input)}` }),
-  }),
-], { error: 'expected latest, { latest-in-region: REGION }, { random-within: 30d } or { at: 2026-11-01T02:00:00Z }' });
+export const backupSelectorSchema = z.union(
+  [
+    z.literal('latest'),
+    z.strictObject({ 'latest-in-region': idSchema }),
+    z.strictObject({ 'random-within': durationSchema }),
+    z.strictObject({
+      at: z.iso
+        .datetime({ offset: true, error: 'expected an ISO time such as 2026-11-01T02:00:00Z' })
+        // Year 0000 is valid ISO; no backup predates the Unix epoch.
+        .refine((t) => Date.parse(t) >= 0, { error: (iss) => `expected a time after 1970-01-01T00:00:00Z, got ${JSON.stringify(iss.input)}` }),
+    }),
+  ],
+  { error: 'expected latest, { latest-in-region: REGION }, { random-within: 30d } or { at: 2026-11-01T02:00:00Z }' },
+);
 
 const assertionSchema = z
   .strictObject({
@@ -55,14 +58,17 @@ export const drillSchema = z
         checksums: z.boolean().default(true),
         schemaObjects: z.boolean().default(true),
         canary: z
-          .strictObject({ table: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a plain table name (letters, digits, _)' }).default('lifeboat_canary') })
+          .strictObject({
+            table: z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a plain table name (letters, digits, _)' })
+              .default('lifeboat_canary'),
+          })
           .optional(),
         assertions: z.array(assertionSchema).default([]),
       })
       .optional(),
-    targets: z
-      .strictObject({ rto: durationSchema.optional(), rpo: durationSchema.optional(), completeness: ratioSchema.optional() })
-      .optional(),
+    targets: z.strictObject({ rto: durationSchema.optional(), rpo: durationSchema.optional(), completeness: ratioSchema.optional() }).optional(),
     cadence: z
       .union([
         z.enum(['monthly', 'quarterly']),
@@ -78,9 +84,7 @@ export const drillSchema = z
           'failed and inconclusive runs do not count.',
       }),
     timeout: drillTimeoutSchema.optional().meta({ description: 'Longest the whole drill may run (at most 24d).' }),
-    teardown: z
-      .union([z.literal('always'), z.strictObject({ 'keep-on-failure': durationSchema })])
-      .default('always'),
+    teardown: z.union([z.literal('always'), z.strictObject({ 'keep-on-failure': durationSchema })]).default('always'),
   })
   .meta({ title: 'lifeboat drill (drills/*.yaml)' });
 

@@ -31,7 +31,11 @@ const targetsShape = {
   completeness: ratioSchema.optional().meta({ description: 'Min completeness ratio a drill must reach.' }),
 };
 
-const canaryTable = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().meta({ description: 'Canary table (default lifeboat_canary).' });
+const canaryTable = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+  .optional()
+  .meta({ description: 'Canary table (default lifeboat_canary).' });
 
 /** The production database a resource's dumps come from: what the sandbox guard protects and the canary writes to. */
 const databaseSourceSchema = z
@@ -58,11 +62,7 @@ const dumpDirResourceSchema = z.strictObject({
   kind: z.literal('dump-dir'),
   region: idSchema.meta({ description: 'Region (from regions:) whose directory holds this resource.' }),
   path: insideFolderSchema('the region').meta({ description: 'Directory of backup files, relative to the region root (never leaving it).' }),
-  patterns: z
-    .array(fileGlobSchema)
-    .min(1)
-    .optional()
-    .meta({ description: 'Glob patterns of backup files (default *.sql, *.sql.gz, *.dump, *.tar.gz).' }),
+  patterns: z.array(fileGlobSchema).min(1).optional().meta({ description: 'Glob patterns of backup files (default *.sql, *.sql.gz, *.dump, *.tar.gz).' }),
   nameTime: z
     .string()
     .regex(/\{YYYY\}/, { error: 'expected a template with at least {YYYY}, e.g. "{YYYY}{MM}{DD}T{hh}{mm}{ss}Z"' })
@@ -115,7 +115,7 @@ const recordOf = <T extends z.ZodType>(value: T) => z.record(idSchema, value);
 export const copyPolicySchema = z.strictObject({
   name: idSchema,
   resources: z.union([z.literal('*'), z.array(idSchema).min(1)]).meta({ description: 'Resource ids, or "*" for all.' }),
-  to: z.array(idSchema).min(1).meta({ description: 'Destination regions (never the resource\'s own).' }),
+  to: z.array(idSchema).min(1).meta({ description: "Destination regions (never the resource's own)." }),
   keep: z.number().int().min(1).max(1000).default(3).meta({ description: 'How many of the newest usable backups each destination must hold.' }),
   storageClass: z.enum(['STANDARD', 'STANDARD_IA', 'ARCHIVE', 'DEEP_ARCHIVE']).default('ARCHIVE').meta({ description: 'Storage class of the copies (object storage; recorded for local regions).' }),
   lag: durationSchema.meta({ description: 'Copy-lag target: max age of the newest verified copy in each destination.' }),
@@ -139,12 +139,12 @@ export const estateSchema = z
           .meta({ description: 'file: a folder (one host, or a shared mount); redis: shared by workers on many machines (needs REDIS_URL); postgres: shared too, and the database refuses UPDATE, DELETE and TRUNCATE of records (needs url).' }),
         dir: z.string().min(1).optional().meta({ description: 'Directory of the file ledger (default .lifeboat/ledger).' }),
         key: z.string().min(1).optional().meta({ description: 'Redis key prefix of the redis ledger (default lifeboat:ledger).' }),
-        url: secretRefSchema.optional().meta({ description: 'postgres://user:password@host:port/database of the postgres ledger (a secret: it holds the password). Best a role that may only SELECT and INSERT, not the tables\' owner.' }),
+        url: secretRefSchema.optional().meta({ description: "postgres://user:password@host:port/database of the postgres ledger (a secret: it holds the password). Best a role that may only SELECT and INSERT, not the tables' owner." }),
         schema: z
           .string()
           .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a PostgreSQL schema name: lower-case letters, digits and _, at most 63' })
           .optional()
-          .meta({ description: 'Schema of the postgres ledger\'s tables (default lifeboat); created on the first append when missing.' }),
+          .meta({ description: "Schema of the postgres ledger's tables (default lifeboat); created on the first append when missing." }),
         publicKey: z
           .string()
           .refine(isEd25519PublicKey, { error: 'expected an ed25519 public key: the base64 line printed by lifeboat ledger keygen, or a PEM block' })
@@ -177,15 +177,12 @@ export const estateSchema = z
             .string()
             .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a PostgreSQL schema name: lower-case letters, digits and _, at most 63' })
             .optional()
-            .meta({ description: 'Schema that holds lifeboat\'s tables (default lifeboat); created and migrated on start.' }),
+            .meta({ description: "Schema that holds lifeboat's tables (default lifeboat); created and migrated on start." }),
         }),
       ])
       .optional()
       .meta({ description: 'Where runs, leases, copies, verdicts, freshness state and slot claims are kept: files in stateDir (default, one machine) or PostgreSQL (the system of record for distributed mode).' }),
-    paths: z
-      .strictObject({ drills: z.string().optional(), schedules: z.string().optional() })
-      .optional()
-      .meta({ description: 'Folders of drill and schedule files (default drills/ and schedules/ beside this file).' }),
+    paths: z.strictObject({ drills: z.string().optional(), schedules: z.string().optional() }).optional().meta({ description: 'Folders of drill and schedule files (default drills/ and schedules/ beside this file).' }),
     defaults: z
       .strictObject({
         ...targetsShape,

@@ -17,7 +17,10 @@ export const manifestSchema = z
     version: z.literal(1),
     file: z.string().optional().meta({ description: 'Name of the backup file this manifest describes.' }),
     size: z.number().int().min(0).optional().meta({ description: 'Size in bytes of the backup file as written.' }),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lower-case hex digits' }).optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lower-case hex digits' })
+      .optional(),
     consistentPoint: z.iso.datetime({ offset: true, error: 'expected an ISO time such as 2026-11-22T02:00:00Z' }).optional(),
     consistentPointSource: z.string().optional(),
     engine: z.enum(['mysql', 'postgres', 'unknown']).optional(),

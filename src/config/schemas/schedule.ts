@@ -14,36 +14,40 @@ const when = {
 
 /** One schedule file: when one job runs. The job kind decides which other fields apply. */
 export const scheduleSchema = z
-  .discriminatedUnion('job', [
-    z.strictObject({
-      job: z.literal('freshness'),
-      resources: z.array(idSchema).optional().meta({ description: 'Only these resources (default: all).' }),
-      ...when,
-    }),
-    z.strictObject({ job: z.literal('drill'), drill: idSchema, ...when }),
-    z.strictObject({ job: z.literal('copy'), policy: idSchema.optional().meta({ description: 'Only this copy policy (default: all).' }), ...when }),
-    z.strictObject({
-      job: z.literal('copy-verify'),
-      sample: z.number().int().min(1).optional().meta({ description: 'Re-hash this many copies per run, longest-unverified first (default: all).' }),
-      ...when,
-    }),
-    z.strictObject({
-      job: z.literal('scrub'),
-      resources: z.array(idSchema).optional().meta({ description: 'Only these resources and their copies (default: all).' }),
-      rate: byteRateSchema.optional().meta({ description: 'Read at most this fast, e.g. 50MB/s (default: the estate\'s scrub.rate, else unlimited).' }),
-      ...when,
-    }),
-    z.strictObject({
-      job: z.literal('canary'),
-      resources: z.array(idSchema).optional().meta({ description: 'Only these resources (default: every resource with a source).' }),
-      ...when,
-    }),
-    z.strictObject({
-      job: z.literal('demo-backups'),
-      ...when,
-      description: z.string().optional().meta({ description: 'Writes new dumps into the demo estate, as a nightly backup cron would.' }),
-    }),
-  ], { error: (iss) => iss.code === 'invalid_union' ? `expected job: freshness, drill, copy, copy-verify, scrub, canary or demo-backups` : undefined })
+  .discriminatedUnion(
+    'job',
+    [
+      z.strictObject({
+        job: z.literal('freshness'),
+        resources: z.array(idSchema).optional().meta({ description: 'Only these resources (default: all).' }),
+        ...when,
+      }),
+      z.strictObject({ job: z.literal('drill'), drill: idSchema, ...when }),
+      z.strictObject({ job: z.literal('copy'), policy: idSchema.optional().meta({ description: 'Only this copy policy (default: all).' }), ...when }),
+      z.strictObject({
+        job: z.literal('copy-verify'),
+        sample: z.number().int().min(1).optional().meta({ description: 'Re-hash this many copies per run, longest-unverified first (default: all).' }),
+        ...when,
+      }),
+      z.strictObject({
+        job: z.literal('scrub'),
+        resources: z.array(idSchema).optional().meta({ description: 'Only these resources and their copies (default: all).' }),
+        rate: byteRateSchema.optional().meta({ description: "Read at most this fast, e.g. 50MB/s (default: the estate's scrub.rate, else unlimited)." }),
+        ...when,
+      }),
+      z.strictObject({
+        job: z.literal('canary'),
+        resources: z.array(idSchema).optional().meta({ description: 'Only these resources (default: every resource with a source).' }),
+        ...when,
+      }),
+      z.strictObject({
+        job: z.literal('demo-backups'),
+        ...when,
+        description: z.string().optional().meta({ description: 'Writes new dumps into the demo estate, as a nightly backup cron would.' }),
+      }),
+    ],
+    { error: (iss) => (iss.code === 'invalid_union' ? `expected job: freshness, drill, copy, copy-verify, scrub, canary or demo-backups` : undefined) },
+  )
   .meta({ title: 'lifeboat schedule (schedules/*.yaml)' });
 
 export type Schedule = z.output<typeof scheduleSchema> & { name: string };

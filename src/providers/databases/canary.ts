@@ -5,9 +5,7 @@ import { LifeboatError } from '../../domain/index.js';
 
 export const DEFAULT_CANARY_TABLE = 'lifeboat_canary';
 
-export type CanaryTarget =
-  | { engine: 'mysql' | 'postgres'; host: string; port: number; database: string; user: string; password: string; table: string }
-  | { engine: 'pglite'; dataDir: string; table: string };
+export type CanaryTarget = { engine: 'mysql' | 'postgres'; host: string; port: number; database: string; user: string; password: string; table: string } | { engine: 'pglite'; dataDir: string; table: string };
 
 const ident = (t: string) => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) throw new LifeboatError('CONFIG_INVALID', `canary table ${t}: expected a plain identifier`);

@@ -26,14 +26,8 @@ export function createMysqlReader(dsn: Dsn): DatabaseReader {
         await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
         const takenAt = new Date();
-        const [tableRows] = await conn.query<mysql.RowDataPacket[]>(
-          "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name",
-          [dsn.database],
-        );
-        const [colRows] = await conn.query<mysql.RowDataPacket[]>(
-          'SELECT table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns WHERE table_schema = ? ORDER BY table_name, ordinal_position',
-          [dsn.database],
-        );
+        const [tableRows] = await conn.query<mysql.RowDataPacket[]>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name", [dsn.database]);
+        const [colRows] = await conn.query<mysql.RowDataPacket[]>('SELECT table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns WHERE table_schema = ? ORDER BY table_name, ordinal_position', [dsn.database]);
         const columns = groupColumns(colRows.map((r) => ({ table: String(r.t), name: String(r.c), dataType: String(r.d) })));
         const tables: DatabaseSnapshot['tables'] = [];
         for (const { name } of tableRows as { name: string }[]) {

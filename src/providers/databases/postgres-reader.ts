@@ -34,7 +34,11 @@ export function createPostgresReader(dsn: Dsn): DatabaseReader {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const takenAt = new Date();
         const tableRows = (await client.query<{ s: string; n: string }>(`SELECT table_schema AS s, table_name AS n FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ${SYSTEM_SCHEMAS} ORDER BY 1, 2`)).rows;
-        const colRows = (await client.query<{ s: string; t: string; c: string; d: string }>(`SELECT table_schema AS s, table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns WHERE table_schema NOT IN ${SYSTEM_SCHEMAS} ORDER BY table_schema, table_name, ordinal_position`)).rows;
+        const colRows = (
+          await client.query<{ s: string; t: string; c: string; d: string }>(
+            `SELECT table_schema AS s, table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns WHERE table_schema NOT IN ${SYSTEM_SCHEMAS} ORDER BY table_schema, table_name, ordinal_position`,
+          )
+        ).rows;
         const columns = groupColumns(colRows.map((r) => ({ table: `${r.s}.${r.t}`, name: r.c, dataType: r.d })));
         const tables: DatabaseSnapshot['tables'] = [];
         for (const { s, n } of tableRows) {

@@ -133,7 +133,10 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
       const dirs = [...byDir.keys()];
       for (let i = 0; i < dirs.length; i += 2000) {
         const chunk = dirs.slice(i, i + 2000);
-        const results = await scanner.scan(chunk, chunk.map((d) => byDir.get(d)!));
+        const results = await scanner.scan(
+          chunk,
+          chunk.map((d) => byDir.get(d)!),
+        );
         chunk.forEach((d, k) => prefetched.set(d, results[k]!));
       }
     },
@@ -166,11 +169,7 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
         const manifest = m?.read.manifest;
         const fromName = nameTime?.(name);
         const refused = st.kind === 1 ? LINK_REASON : undefined;
-        const [time, timeSource] = manifest?.consistentPoint
-          ? [new Date(manifest.consistentPoint), 'manifest' as const]
-          : fromName
-            ? [fromName, 'name' as const]
-            : [new Date(st.mtimeMs), 'mtime' as const];
+        const [time, timeSource] = manifest?.consistentPoint ? [new Date(manifest.consistentPoint), 'manifest' as const] : fromName ? [fromName, 'name' as const] : [new Date(st.mtimeMs), 'mtime' as const];
         const ref: BackupRef = {
           resourceId: resource.id,
           region,

@@ -19,11 +19,7 @@ const cmp = (a: string, b: string) => Buffer.compare(bytes(a), bytes(b));
  * only when they are real folders: each is opened without following a link and read
  * through its descriptor, so a folder swapped for a link mid-walk is never read.
  */
-export async function walkKeys(
-  root: string,
-  prefix: string,
-  opts: { after?: string; limit: number; accept: (name: string) => boolean },
-): Promise<{ files: WalkedFile[]; more: boolean }> {
+export async function walkKeys(root: string, prefix: string, opts: { after?: string; limit: number; accept: (name: string) => boolean }): Promise<{ files: WalkedFile[]; more: boolean }> {
   const cut = prefix.lastIndexOf('/') + 1;
   const [folderKey, namePrefix] = [prefix.slice(0, cut), prefix.slice(cut)];
   const dir = inside(root, folderKey, { allowRoot: true });

@@ -9,8 +9,14 @@ import type { Lease } from './types.js';
  * name still matches the admin's grants on `lbdrill\_%` and the drop check below.
  */
 export function sandboxNames(drill: string, runId: string, namePrefix?: string): { database: string; user: string } {
-  const slug = drill.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20);
-  const tag = runId.replace(/[^a-z0-9]/gi, '').slice(-10).toLowerCase();
+  const slug = drill
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 20);
+  const tag = runId
+    .replace(/[^a-z0-9]/gi, '')
+    .slice(-10)
+    .toLowerCase();
   const mark = namePrefix ? `${namePrefix}_` : '';
   return { database: `lbdrill_${mark}${slug}_${tag}`, user: `lbrun_${mark}${tag}` };
 }

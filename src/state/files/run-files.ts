@@ -52,7 +52,10 @@ export function createRunFiles(dir: string): RunStore {
       // Sorted as plain strings (second, then name): the native sort, a tenth of a comparator's time at 100k runs.
       const byName = new Map<string, Named>();
       for (const n of await names()) if (mayMatch(n, filter) && (!afterSecond || !n.second || n.second <= afterSecond)) byName.set(`${n.second}/${n.name}`, n);
-      const candidates = [...byName.keys()].sort().reverse().map((k) => byName.get(k)!);
+      const candidates = [...byName.keys()]
+        .sort()
+        .reverse()
+        .map((k) => byName.get(k)!);
       const found: DrillRun[] = [];
       let i = 0;
       // Read whole seconds until the page is full: runs of one second are ordered by their exact time.

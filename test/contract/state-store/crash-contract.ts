@@ -93,7 +93,10 @@ export function crashContract(backend: Backend): void {
       const [got, listed] = await Promise.all([reader.runs.get(id), reader.runs.list({ drill: 'rw' })]);
       reads++;
       expect(listed.length).toBeLessThanOrEqual(1);
-      for (const [path, run] of [['get', got], ['list', listed[0]]] as const) {
+      for (const [path, run] of [
+        ['get', got],
+        ['list', listed[0]],
+      ] as const) {
         if (run === undefined) {
           expect(seen[path], `${path}: a run read back as nothing after it was seen`).toBe(0);
           continue;

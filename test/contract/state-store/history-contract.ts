@@ -16,7 +16,11 @@ async function pageIds(runs: RunStore, filter: RunFilter, limit: number): Promis
   return out;
 }
 
-const newestIds = (runs: readonly DrillRun[]) => [...runs].sort(oldestFirst).reverse().map((r) => r.runId);
+const newestIds = (runs: readonly DrillRun[]) =>
+  [...runs]
+    .sort(oldestFirst)
+    .reverse()
+    .map((r) => r.runId);
 
 export function historyContract(backend: Backend): void {
   // Drill names where one is a prefix of another, as a filter on names alone would confuse.

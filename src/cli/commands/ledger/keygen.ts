@@ -39,13 +39,7 @@ async function ledgerKeygenCommand(ctx: CliContext, opts: { out?: string; printP
   const privateLine = pair.privateKeyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
   if (opts.json) ctx.out(JSON.stringify({ kid: pair.kid, publicKey: pair.publicKey, privateKey: privateLine }, null, 2));
   else {
-    ctx.out(
-      instructions(pair.publicKey, pair.kid, '{ env: LIFEBOAT_LEDGER_KEY }', [
-        'Private key (store it as the secret LIFEBOAT_LEDGER_KEY, or in a file; it is not shown again):',
-        '',
-        `  ${privateLine}`,
-      ]),
-    );
+    ctx.out(instructions(pair.publicKey, pair.kid, '{ env: LIFEBOAT_LEDGER_KEY }', ['Private key (store it as the secret LIFEBOAT_LEDGER_KEY, or in a file; it is not shown again):', '', `  ${privateLine}`]));
   }
   return EXIT.ok;
 }

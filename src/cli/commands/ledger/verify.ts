@@ -42,12 +42,7 @@ function renderReport(where: string, report: VerifyReport): string {
       ? `ledger ok: ${report.records} records, head #${report.headSeq} ${report.headHash}`
       : `ledger empty: no records in ${where}, and nothing says any were written`
     : `ledger BROKEN: ${report.problems.length} problem(s) in ${report.records} records (${where})`;
-  return [
-    head,
-    ...checkedLines(report),
-    ...report.problems.map((p) => `  line ${p.position}: ${p.kind}: ${p.message}`),
-    ...report.notes.map((n) => `  note: ${n}`),
-  ].join('\n');
+  return [head, ...checkedLines(report), ...report.problems.map((p) => `  line ${p.position}: ${p.kind}: ${p.message}`), ...report.notes.map((n) => `  note: ${n}`)].join('\n');
 }
 
 function checkedLines(report: VerifyReport): string[] {
@@ -64,8 +59,7 @@ function checkedLines(report: VerifyReport): string[] {
         : `not checked: no ledger.publicKey configured (${s.signed} signed, ${s.unsigned} unsigned)`
     }`,
   );
-  const seal = (x: { state: string; seq?: number; at?: string; signature?: string }) =>
-    x.state === 'present' ? `#${x.seq}${x.at ? ` sealed ${x.at}` : ''}, ${x.signature === 'not-checked' ? 'signature not checked' : x.signature}` : x.state;
+  const seal = (x: { state: string; seq?: number; at?: string; signature?: string }) => (x.state === 'present' ? `#${x.seq}${x.at ? ` sealed ${x.at}` : ''}, ${x.signature === 'not-checked' ? 'signature not checked' : x.signature}` : x.state);
   lines.push(`  head seal:  ${seal(c.head)}`);
   lines.push(`  witness:    ${c.witness.state === 'none' ? 'none configured: a cut or emptied ledger with a deleted head cannot be told from a new one' : `${c.witness.where}: ${seal(c.witness)}`}`);
   return lines;

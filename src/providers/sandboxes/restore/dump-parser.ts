@@ -11,10 +11,7 @@ import { classify, codeHead, unquote } from './statement-rules.js';
 /** What the restore sends to the sandbox, in order. */
 export type DumpItem =
   /** latin1 text: one character per byte of the dump. */
-  | { kind: 'sql'; sql: string; line: number }
-  | { kind: 'copy'; sql: string; line: number }
-  | { kind: 'copy-data'; data: Buffer }
-  | { kind: 'copy-end' };
+  { kind: 'sql'; sql: string; line: number } | { kind: 'copy'; sql: string; line: number } | { kind: 'copy-data'; data: Buffer } | { kind: 'copy-end' };
 
 export interface ParseReport {
   /** The first statements not sent, with line and reason (at most SKIPPED_LISTED). */
@@ -185,7 +182,12 @@ export class DumpParser {
   private databaseStatement(name: string, line: number, text: string): void {
     if (this.report.database === undefined && this.preamble) this.report.database = name;
     if (name !== this.report.database) {
-      refuse(line, this.report.database === undefined ? `a statement naming database ${name} after the dump's first table: a restore stays in its sandbox database` : `a statement naming database ${name}, but this dump restores ${this.report.database} only: a restore stays in its sandbox database`);
+      refuse(
+        line,
+        this.report.database === undefined
+          ? `a statement naming database ${name} after the dump's first table: a restore stays in its sandbox database`
+          : `a statement naming database ${name}, but this dump restores ${this.report.database} only: a restore stays in its sandbox database`,
+      );
     }
     this.skip(line, text, 'own-database');
   }
