@@ -27,14 +27,16 @@ function timedChild(cmd: string, args: string[], cwd: string): Promise<{ ms: num
     let peak = 0;
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    const timer = setInterval(async () => {
+    const sample = async () => {
       try {
         const hwm = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${child.pid}/status`, 'utf8'));
         if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
       } catch {
         // exited
       }
-    }, 50);
+    };
+    // Not awaited: a timer cannot wait, and sample catches every error (the one expected: the child gone).
+    const timer = setInterval(() => void sample(), 50);
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);

@@ -48,7 +48,7 @@ export async function queueBench(o: { dir: string; jobs: number }) {
   };
   await work();
 
-  let t = performance.now();
+  const t = performance.now();
   await mapLimit(
     Array.from({ length: o.jobs }, (_, i) => i),
     2,

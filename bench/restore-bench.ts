@@ -38,7 +38,7 @@ export async function writeDump(file: string, mb: number): Promise<number> {
 /** Peak resident memory of a process, sampled from /proc (Linux); 0 elsewhere. */
 function watchPeakRss(pid: number): () => number {
   let peak = 0;
-  const timer = setInterval(async () => {
+  const sample = async () => {
     try {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
       const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
@@ -46,7 +46,9 @@ function watchPeakRss(pid: number): () => number {
     } catch {
       // The process has exited.
     }
-  }, 50);
+  };
+  // Not awaited: a timer cannot wait, and sample catches every error (the one expected: the process gone).
+  const timer = setInterval(() => void sample(), 50);
   return () => {
     clearInterval(timer);
     return peak;

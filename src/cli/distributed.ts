@@ -38,17 +38,19 @@ export async function schedulerCommand(ctx: CliContext, opts: DistributedOptions
   let config = await loadConfig(ctx.configPath);
   await syncSchedulers(config, connection, opts.prefix, ctx.logger);
   let pending: NodeJS.Timeout | undefined;
+  const reload = async () => {
+    try {
+      config = await loadConfig(ctx.configPath);
+      await syncSchedulers(config, connection, opts.prefix, ctx.logger);
+    } catch (err) {
+      // A broken edit keeps the last good schedules running and says why.
+      ctx.logger.error({ err: messageOf(err) }, 'schedules/ not applied');
+    }
+  };
   const resync = () => {
     clearTimeout(pending);
-    pending = setTimeout(async () => {
-      try {
-        config = await loadConfig(ctx.configPath);
-        await syncSchedulers(config, connection, opts.prefix, ctx.logger);
-      } catch (err) {
-        // A broken edit keeps the last good schedules running and says why.
-        ctx.logger.error({ err: messageOf(err) }, 'schedules/ not applied');
-      }
-    }, 300);
+    // Not awaited: a timer cannot wait, and reload catches and logs its own errors.
+    pending = setTimeout(() => void reload(), 300);
   };
   const dir = path.resolve(config.baseDir, config.estate.paths?.schedules ?? 'schedules');
   const watcher = watch(dir, resync);

@@ -8,6 +8,7 @@ export function painter(stream: NodeJS.WriteStream = process.stdout): (style: St
   return (style, text) => (on ? styleText(style, text) : text);
 }
 
+// eslint-disable-next-line no-control-regex -- matching the ESC that starts a colour code is the point
 const ANSI = /\u001b\[[0-9;]*m/g;
 const visible = (s: string) => s.replace(ANSI, '').length;
 

@@ -8,6 +8,7 @@ import { LifeboatError } from '../domain/index.js';
  */
 export const MAX_KEY_BYTES = 850;
 
+// eslint-disable-next-line no-control-regex -- finding control characters in a key is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function refuse(what: string, key: string, why: string): never {

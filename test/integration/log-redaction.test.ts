@@ -86,7 +86,7 @@ describe('log redaction', () => {
     }
 
     // Still readable: one JSON object per line, the structure kept, only the secrets gone.
-    const [first, second, third, fourth, fifth] = out.lines.map((l) => JSON.parse(l) as Record<string, any>);
+    const [first, second, third, fourth, fifth] = out.lines.map((l) => JSON.parse(l) as Record<string, unknown> & { msg?: string; err?: { stack?: string } });
     expect(out.lines).toHaveLength(5);
     expect(first).toMatchObject({
       msg: 'connected as [redacted]',
@@ -104,7 +104,7 @@ describe('log redaction', () => {
       resource: 'db',
       err: { type: 'Error', message: 'Access denied (password [redacted])', code: 'ER_ACCESS_DENIED', password: '[redacted]', cause: { message: 'login [redacted] refused' } },
     });
-    expect(second!.err.stack).toMatch(/^Error: Access denied \(password \[redacted\]\)\n {4}at /);
+    expect(second!.err?.stack).toMatch(/^Error: Access denied \(password \[redacted\]\)\n {4}at /);
     expect(third).toMatchObject({ msg: 'Access denied (password [redacted])', err: { message: 'Access denied (password [redacted])' } });
     expect(fourth!.msg).toBe('redis://:REDACTED@redis.internal:6379/0 unreachable');
     expect(fifth).toMatchObject({ msg: 'step restore', job: 'j1', token: '[redacted]', who: 'user [redacted]', step: 'restore' });
