@@ -63,11 +63,6 @@ function targetsOf(drill: Drill, resource: Resource, config: LoadedConfig) {
   };
 }
 
-/**
- * Runs one drill as a step machine: locate → fetch → provision → restore → verify →
- * score → teardown. Each step's start and end are saved as they happen; the sandbox is
- * leased before it is created and torn down whatever happens (unless kept on purpose).
- */
 export interface DrillOptions {
   /** The queue job this run belongs to (distributed mode). */
   jobKey?: string;
@@ -79,6 +74,12 @@ export interface DrillOptions {
   resume?: ResumePlan;
 }
 
+/**
+ * Runs one drill as a step machine: locate → thaw → fetch → provision → restore → verify →
+ * score → teardown, each step a module in steps/ run by the step runner. Each step's start
+ * and end are saved as they happen; the sandbox is leased before it is created and torn
+ * down whatever happens (unless kept on purpose).
+ */
 export async function runDrill(name: string, deps: DrillDeps, opts: DrillOptions = {}): Promise<DrillRun> {
   const { config, clock, logger } = deps;
   const drill = config.drills.get(name);
