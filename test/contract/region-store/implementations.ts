@@ -17,6 +17,8 @@ export interface Implementation {
   open(): Promise<Place>;
   /** Objects written with ARCHIVE or DEEP_ARCHIVE are archived (need a thaw before open). */
   archivesColdClasses: boolean;
+  /** Whether the store has object lock (retention): one without says so by having no retention methods. */
+  objectLock: boolean;
   /** Removes every place opened so far: after each test, and once more after the file. */
   cleanup(): Promise<void>;
 }
@@ -29,6 +31,8 @@ export function localImplementation(): Implementation {
   const made: string[] = [];
   return {
     archivesColdClasses: false,
+    // Mode bits are not a lock (the owner can change them): a local region has no retention.
+    objectLock: false,
     async open() {
       const dir = await mkdtemp(path.join(tmpdir(), 'lifeboat-region-contract-'));
       made.push(dir);
