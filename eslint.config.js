@@ -17,4 +17,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { args: 'after-used', argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
+  {
+    // Time comes from the injected clock (decisions, records) or the monotonic stopwatch (elapsed work), never straight from the host.
+    files: ['src/**/*.ts'],
+    ignores: ['src/domain/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Use the runtime clock (clock.now()) or stopwatch() from domain/clock.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use the runtime clock (clock.now()) or stopwatch() from domain/clock.' },
+      ],
+    },
+  },
 );

@@ -2,6 +2,7 @@ import type { Clock, Logger } from '../domain/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { Runtime } from '../jobs/index.js';
 import type { StateStore } from '../state/index.js';
+import type { AlertRunner } from '../alerts/index.js';
 
 /** What every command gets from the composition root; commands never read process.env themselves. */
 export interface CliContext {
@@ -20,6 +21,8 @@ export interface CliContext {
   openRuntime(config: LoadedConfig): Promise<Runtime>;
   /** The state store alone (runs, leases, copies…), for commands that only read state. */
   openState(config: LoadedConfig): Promise<StateStore>;
+  /** Alerting for a long-running command: rules evaluated on every event and on a timer, messages sent. */
+  startAlerting(runtime: Runtime): Promise<AlertRunner>;
 }
 
 /** Exit codes shared by every command (4: a drill ran and nothing failed, but it proved too little to pass). */

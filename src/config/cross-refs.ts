@@ -28,6 +28,10 @@ export function checkCrossReferences(estate: RawFile, drills: RawFile[], schedul
   const routes = keysOf(e.alertRoutes);
   const credentials = isObj(e.credentials) ? e.credentials : {};
   const oneOf = (names: string[]) => (names.length ? `expected one of ${names.join(', ')}` : 'none is defined in the estate');
+  const checkRoute = (src: YamlSource, path: PropertyKey[], value: unknown) => {
+    const route = str(value);
+    if (route !== undefined && !routes.includes(route)) at(src, path, `unknown alert route "${route}": ${oneOf(routes)}`);
+  };
 
   const resourceIds = new Map<string, number>();
   (Array.isArray(e.resources) ? e.resources : []).forEach((r: unknown, i) => {
@@ -45,9 +49,11 @@ export function checkCrossReferences(estate: RawFile, drills: RawFile[], schedul
       const profile = source ? str(source[field]) : undefined;
       if (profile !== undefined && !isObj(credentials[profile])) at(estate.source, ['resources', i, 'source', field], `unknown credential profile "${profile}": ${oneOf(Object.keys(credentials))}`);
     }
-    const route = str(r.alertRoute);
-    if (route !== undefined && !routes.includes(route)) at(estate.source, ['resources', i, 'alertRoute'], `unknown alert route "${route}": ${oneOf(routes)}`);
+    checkRoute(estate.source, ['resources', i, 'alertRoute'], r.alertRoute);
   });
+  const alerts = isObj(e.alerts) ? e.alerts : {};
+  checkRoute(estate.source, ['alerts', 'route'], alerts.route);
+  checkRoute(estate.source, ['alerts', 'deliveryFailureRoute'], alerts.deliveryFailureRoute);
   for (const [name, sb] of Object.entries(isObj(e.sandboxes) ? e.sandboxes : {})) {
     const profile = isObj(sb) ? str(sb.credentials) : undefined;
     if (profile === undefined) continue;
@@ -66,6 +72,7 @@ export function checkCrossReferences(estate: RawFile, drills: RawFile[], schedul
     const name = str(p.name);
     if (name !== undefined && policyNames.has(name)) at(estate.source, ['copies', i, 'name'], `duplicate copy policy name "${name}"`);
     if (name !== undefined) policyNames.add(name);
+    checkRoute(estate.source, ['copies', i, 'alertRoute'], p.alertRoute);
     // With "*", a resource already living in a destination is simply not copied there.
     const ids = Array.isArray(p.resources) ? p.resources.filter((x): x is string => typeof x === 'string') : [];
     if (Array.isArray(p.resources)) {
@@ -93,6 +100,7 @@ export function checkCrossReferences(estate: RawFile, drills: RawFile[], schedul
     if (resource !== undefined && !resourceIds.has(resource)) at(d.source, ['resource'], `unknown resource "${resource}": ${oneOf(resources)}`);
     const sandbox = str(data.sandbox);
     if (sandbox !== undefined && !sandboxes.includes(sandbox)) at(d.source, ['sandbox'], `unknown sandbox "${sandbox}": ${oneOf(sandboxes)}`);
+    checkRoute(d.source, ['alertRoute'], data.alertRoute);
     const region = isObj(data.backup) ? str(data.backup['latest-in-region']) : undefined;
     if (region !== undefined && !regions.includes(region)) at(d.source, ['backup', 'latest-in-region'], `unknown region "${region}": ${oneOf(regions)}`);
   }

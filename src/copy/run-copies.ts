@@ -1,5 +1,5 @@
 import { MANIFEST_SUFFIX, type CopyPolicy, type Resource } from '../config/index.js';
-import { mapLimit, messageOf } from '../domain/index.js';
+import { mapLimit, messageOf, stopwatch } from '../domain/index.js';
 import type { EvidenceDeps } from '../freshness/index.js';
 import { type BackupRef, type RegionStore, type StorageClass } from '../providers/index.js';
 import { copyObject, type CopyOutcome } from './copy-file.js';
@@ -67,7 +67,7 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
   const src = deps.store(t.resource.region);
   const dst = deps.store(t.to);
   const key = copyKey(t.resource.path, t.backup.name);
-  const started = Date.now();
+  const elapsed = stopwatch();
   const base = { policy: t.policy.name, resource: t.resource.id, from: t.resource.region, to: t.to, key, storageClass: t.policy.storageClass };
   let bytes = 0;
   try {
@@ -89,7 +89,7 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
       if (head) manifestOutcome = await copyObject(src, dst, { key: mKey, size: head.size, mtime: new Date(head.mtimeMs), storageClass: t.policy.storageClass });
       if (manifestOutcome) await register(deps, t, mKey, manifestOutcome, manifestOutcome.kind === 'conflict' ? manifestOutcome.reason : undefined);
     }
-    const durationMs = Date.now() - started;
+    const durationMs = elapsed();
     const problem = outcome.kind === 'conflict' || outcome.kind === 'source-bad' ? outcome.reason : manifestOutcome?.kind === 'conflict' ? `manifest: ${manifestOutcome.reason}` : undefined;
     await record(deps, t, key, outcome, problem, durationMs);
     if (problem) deps.logger.error({ resource: t.resource.id, to: t.to, key }, `copy ${key} → ${t.to}: ${problem} (left untouched)`);
@@ -97,7 +97,7 @@ async function copyOne(deps: CopyDeps, t: { policy: CopyPolicy; resource: Resour
   } catch (err) {
     if (deps.signal?.aborted) throw err;
     deps.logger.error({ resource: t.resource.id, to: t.to, key, err: messageOf(err) }, 'copy failed');
-    return { ...base, outcome: 'error', detail: messageOf(err), bytes, durationMs: Date.now() - started };
+    return { ...base, outcome: 'error', detail: messageOf(err), bytes, durationMs: elapsed() };
   }
 }
 

@@ -1,3 +1,4 @@
+import { ensureDemoSecrets } from './demo-secrets.js';
 import { createHash } from 'node:crypto';
 import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { CHECKSUM_ALGORITHM } from '../providers/index.js';
  * backup slots up to now. Idempotent: a slot already on disk is left alone.
  */
 export async function writeDemoBackups(config: LoadedConfig, deps: { clock: Clock; logger: Logger }): Promise<number> {
+  await ensureDemoSecrets(config);
   let written = 0;
   for (const producer of DEMO_PRODUCERS) {
     const resource = config.resources.get(producer.resource);

@@ -18,3 +18,12 @@ export function fixedClock(start: Date | string): Clock & { set(d: Date | string
     },
   };
 }
+
+/**
+ * Elapsed time of real work (a copy, a scrub, a progress line's throttle): monotonic, so a wall-clock
+ * step cannot make it negative, and not the domain clock, which a test may have stopped.
+ */
+export function stopwatch(): () => number {
+  const start = performance.now();
+  return () => Math.round(performance.now() - start);
+}

@@ -1,4 +1,4 @@
-export { systemClock, fixedClock, type Clock } from './clock.js';
+export { systemClock, fixedClock, stopwatch, type Clock } from './clock.js';
 export { ErrorCodes, LifeboatError, exitCodeOf, httpStatusOf, messageOf, type ErrorCode } from './errors.js';
 export { silentLogger, type Logger } from './logger.js';
 export { knownSecrets, MIN_HIDDEN_SECRET_LENGTH, rememberSecret } from './secret-values.js';

@@ -69,6 +69,12 @@ export const EVENTS = {
   'scrub.completed': { ledgered: true, data: z.strictObject({ rate: z.number().nullable(), backups: z.number(), backupsBad: z.number(), copies: z.number(), copiesBad: z.number(), bytes: z.number(), durationMs: z.number() }) },
   'sandbox.swept': { ledgered: true, data: z.looseObject({ ...lease }) },
   'sandbox.sweep-failed': { ledgered: true, data: z.strictObject({ ...lease, error: z.string() }) },
+  /** Who muted which alerts, until when and why: auditors ask. */
+  'alert.silenced': { ledgered: true, data: z.strictObject({ id: z.string(), matchers: z.record(z.string(), z.string()), startsAt: z.string(), endsAt: z.string(), reason: z.string(), createdBy: z.string() }) },
+  'alert.silence-expired': { ledgered: true, data: z.strictObject({ id: z.string(), expiredAt: z.string() }) },
+  /** A planned backup outage began or ended: the resource's freshness alerts were muted in between. */
+  'alert.maintenance-started': { ledgered: true, data: z.strictObject({ resource: z.string(), from: z.string(), to: z.string(), reason: z.string() }) },
+  'alert.maintenance-ended': { ledgered: true, data: z.strictObject({ resource: z.string(), from: z.string(), to: z.string(), reason: z.string() }) },
   /** `ledger verify` ran: the answer, for alerts on a tampered ledger (the ledger cannot vouch for itself). */
   'ledger.verified': { ledgered: false, data: z.strictObject({ ok: z.boolean(), records: z.number(), problems: z.number() }) },
 } as const;

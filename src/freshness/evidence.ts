@@ -6,6 +6,9 @@ export interface ResourceState {
   status: FreshnessStatus;
   since: string;
   day: DayTally;
+  /** The latest sweep's reason and time, for alerts: the status can stay while its reason changes (a backup ages). */
+  reason?: string;
+  checkedAt?: string;
 }
 
 interface DayTally {
@@ -53,6 +56,8 @@ export function evidenceFor(state: FreshnessState, results: readonly FreshnessRe
     s.day.byStatus[r.status] = (s.day.byStatus[r.status] ?? 0) + 1;
     if (STATUS_RANK[r.status] > STATUS_RANK[s.day.worst]) s.day.worst = r.status;
     if (r.newestUsable) s.day.maxAgeMs = Math.max(s.day.maxAgeMs ?? 0, r.newestUsable.ageMs);
+    s.reason = r.reason;
+    s.checkedAt = r.checkedAt;
     next[subject] = s;
   }
   return { state: next, entries };

@@ -1,3 +1,4 @@
+import { stopwatch } from '../domain/index.js';
 import { verifyCopies, type VerifyResult } from '../copy/index.js';
 import { createPacer, scrubBackups, type ScrubVerdict } from '../freshness/index.js';
 import { createFileInspector } from '../providers/index.js';
@@ -16,7 +17,7 @@ export interface ScrubResult {
  * no more than `rate` bytes/s in total (one pacer for both), each verdict in the ledger.
  */
 export async function scrub(runtime: Runtime, opts: { rate?: number; resources?: readonly string[]; signal?: AbortSignal } = {}): Promise<ScrubResult> {
-  const started = Date.now();
+  const elapsed = stopwatch();
   const rate = opts.rate ?? runtime.config.estate.scrub?.rate;
   let bytes = 0;
   const limit = rate ? createPacer(rate) : undefined;
@@ -27,7 +28,7 @@ export async function scrub(runtime: Runtime, opts: { rate?: number; resources?:
   const inspector = createFileInspector(runtime.store, runtime.clock, { pace });
   const backups = await scrubBackups(runtime.config, { ...runtime, signal: opts.signal }, inspector, { resources: opts.resources });
   const copies = await verifyCopies({ ...runtime, signal: opts.signal }, { resources: opts.resources, pace });
-  const result = { rate: rate ?? null, backups, copies, bytes, durationMs: Date.now() - started };
+  const result = { rate: rate ?? null, backups, copies, bytes, durationMs: elapsed() };
   await runtime.events.record('scrub.completed', 'scrub', { rate: result.rate, backups: backups.length, backupsBad: backups.filter((b) => !b.ok).length, copies: copies.checked, copiesBad: copies.bad.length, bytes, durationMs: result.durationMs });
   return result;
 }

@@ -5,6 +5,7 @@ import { ConfigError, configureConfigLimits } from '../config/index.js';
 import { exitCodeOf, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { openStateStore } from './open-state.js';
+import { startAlerting } from './alerting.js';
 import { createRuntime } from './runtime.js';
 import { configLimitsFromEnv } from './config-limits.js';
 import { register } from './register-command.js';
@@ -64,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
         return tracked;
       },
       openState: (config) => openStateStore(config, process.env),
+      startAlerting: (runtime) => startAlerting(runtime, process.env),
     };
   };
 

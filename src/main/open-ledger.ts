@@ -27,6 +27,11 @@ export async function openLedger(config: LoadedConfig, base: { clock: Clock; log
   const l = config.estate.ledger;
   const key = l?.key ?? DEFAULT_KEY;
   const sealing: SealingOptions = { ...(await keysOf(config, env)), witness: witnessOf(config, key, sharedRedis) };
+  if (l?.backend === 'redis') {
+    // Deprecated: PostgreSQL serves every setup Redis did (shared by many machines) and also keeps the records on disk
+    // and refuses UPDATE and DELETE in the database itself; Redis keeps nothing unless persistence is set up, and any client may rewrite a key.
+    base.logger.warn({ ledger: key }, 'ledger backend redis is deprecated and will be removed: move to backend postgres (see README, Shared ledger)');
+  }
   const ledger =
     l?.backend === 'redis'
       ? createRedisLedger({ redis: sharedRedis('ledger backend redis'), key, clock: base.clock, logger: base.logger, sealing })

@@ -22,7 +22,7 @@ export async function syncSchedulers(config: LoadedConfig, connection: Connectio
     try {
       for (const [id, s] of wanted) {
         if (QUEUE_OF[s.job] !== queueName) continue;
-        await queue.upsertJobScheduler(id, { pattern: s.cron, tz: s.timezone ?? 'UTC' }, { name: s.job, data: { schedule: s.name }, opts: { ...RETRY_OPTIONS, removeOnComplete: 1000, removeOnFail: 5000 } });
+        await queue.upsertJobScheduler(id, { pattern: s.cron, tz: s.timezone }, { name: s.job, data: { schedule: s.name }, opts: { ...RETRY_OPTIONS, removeOnComplete: 1000, removeOnFail: 5000 } });
         result.upserted.push(s.name);
       }
       for (const existing of await queue.getJobSchedulers()) {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createEventRecorder, createRedisBus } from '../events/index.js';
+import { createEventRecorder, createRedisBus, type EventBus } from '../events/index.js';
 import { formatDuration, type Schedule } from '../config/index.js';
 import { isRetryable, messageOf, type Logger } from '../domain/index.js';
 import { nextFireTime } from '../scheduling/index.js';
@@ -15,6 +15,8 @@ import { queueSettings } from './strategies.js';
 
 export interface WorkerPool {
   readonly workers: readonly Worker[];
+  /** The Redis-stream bus the jobs record on: what every process's alerts, metrics and API hear. */
+  readonly bus: EventBus;
   /**
    * Stops taking jobs and lets running ones finish; past the deadline they are aborted
    * (a drill tears its sandbox down) and their jobs go back to the queue for a retry.
@@ -38,7 +40,7 @@ export function lateSlot(jobId: string, schedule: Schedule, nowMs: number): { sl
   if (!m) return undefined;
   let slot = Number(m[1]);
   for (let i = 0; i < 100_000; i++) {
-    const next = nextFireTime(schedule.cron, schedule.timezone ?? 'UTC', slot);
+    const next = nextFireTime(schedule.cron, schedule.timezone, slot);
     if (next === undefined || next > nowMs) break;
     slot = next;
   }
@@ -120,6 +122,7 @@ export function startWorkers(runtime: Runtime, connection: ConnectionOptions, pr
   }
   return {
     workers,
+    bus,
     async close(deadlineMs = 60_000) {
       const timer = setTimeout(() => abort.abort(new Error('worker shutting down: deadline reached')), deadlineMs);
       try {

@@ -1,4 +1,4 @@
-import { formatDuration, type Drill } from '../config/index.js';
+import { DEFAULT_TIME_ZONE, formatDuration, type Drill } from '../config/index.js';
 import { wallTimeToUtc } from '../domain/index.js';
 import { nextFireTime } from './cron-time.js';
 
@@ -13,15 +13,15 @@ export interface Cadence {
 }
 
 export function cadenceOf(c: DrillCadence): Cadence {
-  if (typeof c === 'string') return { every: c, timeZone: 'UTC', graceMs: 0 };
-  if ('every' in c) return { every: c.every, timeZone: c.timezone ?? 'UTC', graceMs: c.grace ?? 0 };
-  return { every: 'cron', cron: c.cron, timeZone: c.timezone ?? 'UTC', graceMs: c.grace ?? 0 };
+  if (typeof c === 'string') return { every: c, timeZone: DEFAULT_TIME_ZONE, graceMs: 0 };
+  if ('every' in c) return { every: c.every, timeZone: c.timezone, graceMs: c.grace ?? 0 };
+  return { every: 'cron', cron: c.cron, timeZone: c.timezone, graceMs: c.grace ?? 0 };
 }
 
 /** "monthly", "quarterly (Asia/Shanghai, grace 3d)", "cron 0 3 1 * * (Europe/Berlin)". */
 export function describeCadence(c: DrillCadence): string {
   const k = cadenceOf(c);
-  const extras = [k.timeZone !== 'UTC' ? k.timeZone : '', k.graceMs ? `grace ${formatDuration(k.graceMs)}` : ''].filter(Boolean);
+  const extras = [k.timeZone !== DEFAULT_TIME_ZONE ? k.timeZone : '', k.graceMs ? `grace ${formatDuration(k.graceMs)}` : ''].filter(Boolean);
   return `${k.every === 'cron' ? `cron ${k.cron}` : k.every}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 

@@ -34,7 +34,7 @@ export function startCronScheduler(runtime: Runtime, logger: Logger): EmbeddedSc
 
   for (const schedule of runtime.config.schedules.values()) {
     if (!schedule.enabled) continue;
-    const task = cron.schedule(schedule.cron, () => run(schedule), { name: schedule.name, timezone: schedule.timezone ?? 'UTC', noOverlap: true, logger: cronLogger(logger.child({ schedule: schedule.name, job: schedule.job })) });
+    const task = cron.schedule(schedule.cron, () => run(schedule), { name: schedule.name, timezone: schedule.timezone, noOverlap: true, logger: cronLogger(logger.child({ schedule: schedule.name, job: schedule.job })) });
     tasks.set(schedule.name, task);
   }
 

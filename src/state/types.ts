@@ -39,6 +39,12 @@ export interface SlotStore {
 
 export type StateKind = 'files' | 'postgres';
 
+/** Keyed JSON values read and changed as one document under a lock every process honours (PostgreSQL writes only the keys that changed). */
+export interface KeyedDocument {
+  read(): Promise<Record<string, unknown>>;
+  update<R>(fn: (doc: Record<string, unknown>) => Promise<{ doc: Record<string, unknown>; value: R }>): Promise<R>;
+}
+
 /**
  * Everything lifeboat remembers between runs apart from the ledger: drill runs, sandbox
  * leases, the copy registry, backup verdicts, freshness state and slot claims. Files for
@@ -54,5 +60,7 @@ export interface StateStore {
   verdicts: VerdictPersistence;
   freshness: FreshnessStateStore;
   slots: SlotStore;
+  /** Alerting's book (alerts, outbox, silences, facts) as keyed JSON values under one lock: alerts/ reads it as its AlertBook. */
+  alerts: KeyedDocument;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { filesBackend, postgresBackend, type Backend } from './state-store/backends.js';
+import { alertsContract } from './state-store/alerts-contract.js';
 import { buildForCrashWriter, killWriters } from './state-store/crash-child.js';
 import { crashContract } from './state-store/crash-contract.js';
 import { documentsContract } from './state-store/documents-contract.js';
@@ -24,6 +25,7 @@ describe.each(Object.entries(backends))('state store contract: %s', (_name, back
   runsContract(backend);
   documentsContract(backend);
   slotsContract(backend);
+  alertsContract(backend);
   crashContract(backend);
   historyContract(backend);
 });

@@ -47,7 +47,7 @@ describe('schema --kind', () => {
     const dir = await tmp();
     const written = await runCli(['schema', '-o', path.join(dir, 'out')], { cwd: dir });
     expect(written.code).toBe(0);
-    const files = { estate: 'lifeboat.schema.json', drill: 'drill.schema.json', schedule: 'schedule.schema.json', manifest: 'manifest.schema.json' };
+    const files = { estate: 'lifeboat.schema.json', drill: 'drill.schema.json', schedule: 'schedule.schema.json', manifest: 'manifest.schema.json', webhook: 'webhook.schema.json' };
     const cwd = await tmp();
     for (const [kind, file] of Object.entries(files)) {
       const r = await runCli(['schema', '--kind', kind], { cwd });
@@ -59,7 +59,8 @@ describe('schema --kind', () => {
     const bad = await runCli(['schema', '--kind', 'estates'], { cwd });
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr).toMatch(/unknown schema kind estates: expected one of estate, drill, schedule, manifest/);
+    expect(bad.stderr).toMatch(/unknown schema kind estates: expected one of estate, drill, schedule, manifest, webhook/);
+    expect(JSON.parse((await runCli(['schema', '--kind', 'webhook'], { cwd })).stdout)).toMatchObject({ title: 'lifeboat webhook payload', required: expect.arrayContaining(['id', 'alerts', 'sentAt']) });
   });
 });
 

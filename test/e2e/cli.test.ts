@@ -132,7 +132,7 @@ describe('lifeboat CLI', () => {
     const dir = await tmp();
     const r = await runCli(['schema', '--out', path.join(dir, 's')], { cwd: dir });
     expect(r.code).toBe(0);
-    expect((await readdir(path.join(dir, 's'))).sort()).toEqual(['drill.schema.json', 'lifeboat.schema.json', 'manifest.schema.json', 'schedule.schema.json']);
+    expect((await readdir(path.join(dir, 's'))).sort()).toEqual(['drill.schema.json', 'lifeboat.schema.json', 'manifest.schema.json', 'schedule.schema.json', 'webhook.schema.json']);
   });
 
   it('start: builds the demo, shows the freshness table with the stale and failing ones called out, stops cleanly on SIGTERM', async () => {

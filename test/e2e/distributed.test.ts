@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -9,14 +9,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { removeQueuePrefixes } from '../helpers/queue-prefixes.js';
 import { cliProcesses } from '../helpers/spawn.js';
+import { usePrivateRedis } from '../helpers/private-redis.js';
 import { useTmpDirs } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
+import { KILLED_IN_RESTORE, stepsEnded } from '../helpers/drill-steps.js';
 
 const tmp = useTmpDirs();
+const privateRedis = usePrivateRedis();
 const REDIS = 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const procs = cliProcesses();
-/** What a test watches or ends itself: its lifeboat processes and redis-servers. */
+/** What a test watches or ends itself: its lifeboat processes. */
 const children: ChildProcess[] = [];
 const prefixes: string[] = [];
 
@@ -167,13 +170,7 @@ describe('a drill on the queue whose worker is killed', () => {
     const byPhase = Object.fromEntries(runs.map((r) => [r.phase, r]));
     expect(Object.keys(byPhase).sort()).toEqual(['abandoned', 'passed']);
     expect(byPhase.abandoned).toMatchObject({ runId: first.runId, backup: { name: 'shop-1.sql.gz' } });
-    expect(byPhase.abandoned!.steps.map((x) => [x.name, !!x.endedAt])).toEqual([
-      ['locate', true],
-      ['thaw', true],
-      ['fetch', true],
-      ['provision', true],
-      ['restore', false],
-    ]);
+    expect(stepsEnded(byPhase.abandoned!)).toEqual(KILLED_IN_RESTORE);
     expect(byPhase.passed).toMatchObject({ backup: { name: 'shop-2.sql.gz' } });
     expect(await sandboxLeftovers('maria', estatePrefix(dir))).toEqual([]);
     expect(await readdir(path.join(dir, 'state/leases'))).toEqual([]);
@@ -182,29 +179,9 @@ describe('a drill on the queue whose worker is killed', () => {
 
 describe('Redis restarting mid-run', () => {
   it('scheduler and worker reconnect and carry on; no slot runs twice', async () => {
-    const { mkdtemp } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const port = 6391 + Math.floor(Math.random() * 50);
-    const data = await mkdtemp(path.join(tmpdir(), 'lifeboat-redis-'));
-    const startRedis = () => {
-      const r = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', data], { stdio: 'ignore' });
-      children.push(r);
-      return r;
-    };
-    const url = `redis://127.0.0.1:${port}`;
-    const ping = async () => {
-      const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      c.on('error', () => undefined);
-      return c
-        .connect()
-        .then(
-          () => c.ping(),
-          () => undefined,
-        )
-        .finally(() => c.disconnect());
-    };
-    let redis = startRedis();
-    await waitFor(ping, { timeout: 10_000, what: `redis-server on port ${port} to answer` });
+    const redis = await privateRedis();
+    await redis.start();
+    const url = redis.url;
     const dir = await tmp();
     await estate(dir, '* * * * * *');
     const launchOn = (args: string[]) => {
@@ -217,12 +194,10 @@ describe('Redis restarting mid-run', () => {
     await waitFor(async () => (await client.llen('lifeboat:state:runs')) >= 3, { timeout: 20_000, what: 'three slots to run before the restart', every: 100 });
     const before = await client.llen('lifeboat:state:runs');
     client.disconnect();
-    redis.kill('SIGTERM');
-    await new Promise((r) => redis.on('close', r));
+    await redis.stop();
     // An outage, not a synchronisation: two seconds of slots fall while Redis is down.
     await sleep(2000);
-    redis = startRedis();
-    await waitFor(ping, { timeout: 10_000, what: 'redis-server to answer again' });
+    await redis.start();
     const after = new Redis(url);
     await waitFor(async () => (await after.llen('lifeboat:state:runs')) >= before + 3, { timeout: 30_000, what: 'three more slots to run after the restart', every: 100 });
     const runs = (await after.lrange('lifeboat:state:runs', 0, -1)).map((s) => JSON.parse(s) as { jobId: string; at: string });
@@ -230,9 +205,7 @@ describe('Redis restarting mid-run', () => {
     scheduler.kill('SIGTERM');
     worker.kill('SIGTERM');
     await Promise.all([scheduler, worker].map((c) => new Promise((r) => c.on('close', r))));
-    redis.kill('SIGTERM');
-    await new Promise((r) => redis.on('close', r));
-    await import('node:fs/promises').then((fs) => fs.rm(data, { recursive: true, force: true }));
+    await redis.stop();
 
     expect(before).toBeGreaterThanOrEqual(3);
     expect(runs.length).toBeGreaterThanOrEqual(before + 3);

@@ -35,7 +35,7 @@ const noRedis = { REDIS_URL: undefined, LIFEBOAT_CONFIG: undefined };
 /** How each command fails in an empty folder (exit 2 for all): the estate file missing, unless listed here. */
 const NO_ESTATE: [string, RegExp] = ['CONFIG_NOT_FOUND', /^cannot read estate file lifeboat\.yaml: it does not exist$/];
 const FAILS_WITH: Record<string, [string, RegExp]> = {
-  'schema --kind nope': ['USAGE', /^unknown schema kind nope: expected one of estate, drill, schedule, manifest$/],
+  'schema --kind nope': ['USAGE', /^unknown schema kind nope: expected one of estate, drill, schedule, manifest, webhook$/],
   'manifest missing.sql': ['USAGE', /^cannot read dump file missing\.sql: ENOENT/],
   scheduler: ['USAGE', /^distributed mode needs Redis: set REDIS_URL or pass --redis/],
   worker: ['USAGE', /^distributed mode needs Redis: set REDIS_URL or pass --redis/],

@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderMysqlDump, shopDatabase } from '../../src/demo/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -12,50 +9,17 @@ import { drillEstate, estatePrefix, placeDump } from '../helpers/drill-estate.js
 import { ENDLESS_MYSQL_STATEMENT, waitInEndlessRestore } from '../helpers/kill-points.js';
 import { cliProcesses } from '../helpers/spawn.js';
 import { useTmpDirs } from '../helpers/tmp.js';
+import { usePrivateRedis } from '../helpers/private-redis.js';
 import { waitFor } from '../helpers/wait.js';
 
 const tmp = useTmpDirs();
 const procs = cliProcesses();
-const servers: ChildProcess[] = [];
+const privateRedis = usePrivateRedis();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterEach(() => {
   procs.killAll();
-  for (const s of servers.splice(0)) if (s.exitCode === null) s.kill('SIGKILL');
 });
-
-/** A private redis-server that keeps its data across a restart (AOF), as production Redis should. */
-async function privateRedis() {
-  const port = 6450 + Math.floor(Math.random() * 200);
-  const data = await mkdtemp(path.join(tmpdir(), 'lifeboat-redis-'));
-  const url = `redis://127.0.0.1:${port}`;
-  let server: ChildProcess | undefined;
-  const ping = async () => {
-    const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    c.on('error', () => undefined);
-    return c
-      .connect()
-      .then(
-        () => c.ping(),
-        () => undefined,
-      )
-      .finally(() => c.disconnect());
-  };
-  return {
-    url,
-    connection: { host: '127.0.0.1', port },
-    async start() {
-      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', data], { stdio: 'ignore' });
-      servers.push(server);
-      await waitFor(ping, { timeout: 10_000, what: `redis-server on port ${port} to answer` });
-    },
-    async stop() {
-      server!.kill('SIGTERM');
-      await new Promise((r) => server!.on('close', r));
-    },
-    remove: () => rm(data, { recursive: true, force: true }),
-  };
-}
 
 interface Run {
   runId: string;
@@ -124,6 +88,5 @@ describe('a drill slot through a Redis outage', () => {
     procs.killAll();
     await Promise.all(workers.map((w) => w.exited));
     await redis.stop();
-    await redis.remove();
   });
 });

@@ -92,7 +92,7 @@ describe('lifeboat status', () => {
     expect(healthy.stdout).toMatch(/\nSCHEDULE\s+CRON\s+NEXT RUN\s+LAST RUN\n/);
     expect(healthy.stdout).toMatch(/\nsweep\s+\*\/2 \* \* \* \* \* UTC\s+\d{4}-\d\d-\d\dT\S+Z\s+\d{4}-\d\d-\d\dT\S+Z ok: 1\/1 fresh\n/);
     expect(healthy.stdout).toMatch(/\nno drill running\n/);
-    expect(healthy.stdout).toMatch(/\n1 resources and copies known: 0 not fresh\n$/);
+    expect(healthy.stdout).toMatch(/\n1 resources and copies known: 0 not fresh\nalerts: 0 firing, 0 message\(s\) waiting\n$/);
 
     // Stale: the newest backup is now older than rpo.
     await utimes(path.join(dir, 'region/db/a.sql'), hoursAgo(30), hoursAgo(30));
@@ -120,6 +120,6 @@ describe('lifeboat status', () => {
     const down = await status();
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/\nfreshness\s+0\s+/);
-    expect(down.stdout).toMatch(/\n1 resources and copies known: 0 not fresh\n$/);
+    expect(down.stdout).toMatch(/\n1 resources and copies known: 0 not fresh\nalerts: 0 firing, 0 message\(s\) waiting\n$/);
   }, 120_000);
 });

@@ -41,7 +41,7 @@ describe('the canary', () => {
     const { createRuntime } = await import('../../src/main/runtime.js');
     const { fixedClock, silentLogger } = await import('../../src/domain/index.js');
     const rt = await createRuntime(config, { clock: fixedClock(beatAt), logger: silentLogger, env: { ...process.env, CANARY_PW: 'canary-pw', LB_TEST_EMPTY: '' } });
-    const outcome = await canaryJob({ runtime: rt, signal: new AbortController().signal }, { job: 'canary', name: 't', cron: '* * * * *', enabled: true });
+    const outcome = await canaryJob({ runtime: rt, signal: new AbortController().signal }, { job: 'canary', name: 't', cron: '* * * * *', timezone: 'UTC', enabled: true });
     expect(outcome).toMatchObject({ ok: true, summary: '1/1 canary beats written' });
     const { rows } = await prod.client.query<{ beat_at: Date; source: string }>('SELECT beat_at, source FROM lifeboat_canary');
     expect(rows).toEqual([{ beat_at: beatAt, source: 'lifeboat:db' }]);

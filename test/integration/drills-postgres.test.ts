@@ -4,6 +4,7 @@ import { sandboxLeftovers, tempPostgresDb } from '../helpers/databases.js';
 import { drillEstate, drillRuntime, estatePrefix, placeDump, run } from '../helpers/drill-estate.js';
 import { fillPostgres, ROWS } from '../helpers/fixtures.js';
 import { useTmpDirs } from '../helpers/tmp.js';
+import { STOPPED_IN_RESTORE, stepsOf } from '../helpers/drill-steps.js';
 
 const tmp = useTmpDirs();
 
@@ -88,15 +89,7 @@ describe('drill limits', () => {
     const r = await runDrill('to-pg', rt);
     expect(r).toMatchObject({ phase: 'failed', error: 'drill timed out after 3s' });
     // Stopped in the restore, and torn down after.
-    expect(r.steps.map((s) => [s.name, s.ok])).toEqual([
-      ['locate', true],
-      ['thaw', true],
-      ['fetch', true],
-      ['provision', true],
-      ['restore', false],
-      ['score', true],
-      ['teardown', true],
-    ]);
+    expect(stepsOf(r)).toEqual(STOPPED_IN_RESTORE);
     expect(await rt.leases.list()).toEqual([]);
   });
 });

@@ -39,6 +39,8 @@ resources:
 
     const check = await runCli([...config, 'check'], { env });
     expect(check.code).toBe(1);
+    // Deprecated, and the person running it is told what to move to.
+    expect(check.stderr).toMatch(/ledger backend redis is deprecated and will be removed: move to backend postgres/);
     // One status change per resource (the first check counts as one), in Redis, none on disk.
     const records = (await redis.lrange(`${KEY}:records`, 0, -1)).map((l) => JSON.parse(l) as { seq: number; type: string; subject: string });
     expect(records.map((r) => [r.seq, r.type])).toEqual([

@@ -10,7 +10,7 @@ const DB = uniqueDbName('lbstate');
 // Trust auth on the test server accepts any password: this one is here to be kept out of messages.
 const PASSWORD = 'sw0rdfish-never-shown';
 const url = (port = POSTGRES.port, db = DB) => `postgres://${POSTGRES.user}:${PASSWORD}@${POSTGRES.host}:${port}/${db}`;
-const TABLES = ['copies', 'freshness', 'leases', 'runs', 'schema_migrations', 'slots', 'verdicts'];
+const TABLES = ['alert_book', 'copies', 'freshness', 'leases', 'runs', 'schema_migrations', 'slots', 'verdicts'];
 
 let admin: pg.Client;
 let db: pg.Client;

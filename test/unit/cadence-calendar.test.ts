@@ -107,7 +107,7 @@ describe('cadence: calendar months and quarters, not "31/92 days since the last 
 
   it('the schema takes grace on the object forms and refuses it on nothing else', () => {
     expect(drillSchema.parse({ resource: 'db', sandbox: 'lite', cadence: { every: 'quarterly', timezone: 'Europe/Berlin', grace: '2d' } }).cadence).toEqual({ every: 'quarterly', timezone: 'Europe/Berlin', grace: 172_800_000 });
-    expect(drillSchema.parse({ resource: 'db', sandbox: 'lite', cadence: { cron: '0 3 1 * *', grace: '0s' } }).cadence).toEqual({ cron: '0 3 1 * *', grace: 0 });
+    expect(drillSchema.parse({ resource: 'db', sandbox: 'lite', cadence: { cron: '0 3 1 * *', grace: '0s' } }).cadence).toEqual({ cron: '0 3 1 * *', timezone: 'UTC', grace: 0 });
     expect(drillSchema.safeParse({ resource: 'db', sandbox: 'lite', cadence: { every: 'weekly' } }).success).toBe(false);
     expect(drillSchema.safeParse({ resource: 'db', sandbox: 'lite', cadence: { every: 'monthly', grace: 'soon' } }).success).toBe(false);
   });

@@ -25,6 +25,7 @@ function validInput(def: CommandDefinition): Record<string, unknown> {
   const keys = [...flagsByKey(def).entries()];
   for (const o of def.options) if (o.default !== undefined) input[keys.find(([, f]) => o.flags.includes(f))![0]] = o.default;
   if (def.path.join(' ') === 'ledger keygen') input.out = 'k.pem';
+  if (def.path.join(' ') === 'alerts silence add') Object.assign(input, { resource: 'billing-mysql', for: '2h', reason: 'planned move' });
   return input;
 }
 
@@ -78,7 +79,12 @@ describe('CLI command definitions', () => {
     expect(usageMessage(worker, { prefix: 'p', stallTimeout: 'soon' })).toBe('--stall-timeout: expected a duration like 90s, 15m, 24h, 35d or 1h30m (at least 2s), got "soon"');
     expect(usageMessage(worker, { prefix: 'p', concurrency: ['drills=2'] })).toMatch(/^--concurrency: expected QUEUE=N with QUEUE one of freshness, drill, .* got "drills=2"$/);
     expect(usageMessage(by('copy verify'), { sample: 'two' })).toBe('--sample: expected a positive whole number, got two');
-    expect(usageMessage(by('schema'), { out: 'schemas', kind: 'nope' })).toBe('unknown schema kind nope: expected one of estate, drill, schedule, manifest');
+    expect(usageMessage(by('schema'), { out: 'schemas', kind: 'nope' })).toBe('unknown schema kind nope: expected one of estate, drill, schedule, manifest, webhook');
+    const silence = by('alerts silence add');
+    expect(usageMessage(silence, { for: '2h', reason: 'r' })).toBe('expected at least one of --rule, --subject, --resource, --drill, --region, --owner: a silence of everything is not offered');
+    expect(usageMessage(silence, { resource: 'a', reason: 'r' })).toBe('expected one of --for or --until');
+    expect(usageMessage(silence, { resource: 'a', for: '2h' })).toBe('--reason: expected why the alerts are silenced');
+    expect(usageMessage(silence, { resource: 'a', for: 'a while', reason: 'r' })).toMatch(/^--for: expected a duration/);
     expect(usageMessage(by('ledger keygen'), {})).toMatch(/^say where the private key goes: --out FILE/);
     expect(usageMessage(by('ledger keygen'), { out: 'k', printPrivateKey: true })).toMatch(/^say where the private key goes/);
     const manifest = by('manifest');

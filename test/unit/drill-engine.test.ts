@@ -7,6 +7,7 @@ import { fixedClock, LifeboatError, silentLogger } from '../../src/domain/index.
 import { createEventRecorder, type LifeboatEvent } from '../../src/events/index.js';
 import { resumePlan, runDrill, type DrillDeps, type DrillRun, type RunStore } from '../../src/drills/index.js';
 import type { BackupRef, Lease, Restorer, SandboxProvider, SandboxTarget } from '../../src/providers/index.js';
+import { STOPPED_IN_RESTORE, stepsOf } from '../helpers/drill-steps.js';
 
 const T0 = new Date('2026-12-02T10:00:00.000Z');
 const DUMP = '-- PostgreSQL database dump\nCREATE TABLE t (a int);\n';
@@ -85,8 +86,6 @@ function harness(o: { restore?: Restorer['restore']; open?: () => Promise<Sandbo
   return { deps, made, removed, leases, ledger, heard, runs, provider };
 }
 
-const stepsOf = (r: DrillRun) => r.steps.map((s) => [s.name, s.ok]);
-
 describe('the drill engine', () => {
   it('runs every step in order, saving and telling each; the phase timings come from the clock', async () => {
     const h = harness();
@@ -114,15 +113,7 @@ describe('the drill engine', () => {
     const run = await runDrill('d', h.deps);
     expect(run.phase).toBe('failed');
     expect(run.error).toBe('ERROR 1064 at line 3: syntax');
-    expect(stepsOf(run)).toEqual([
-      ['locate', true],
-      ['thaw', true],
-      ['fetch', true],
-      ['provision', true],
-      ['restore', false],
-      ['score', true],
-      ['teardown', true],
-    ]);
+    expect(stepsOf(run)).toEqual(STOPPED_IN_RESTORE);
     expect(h.removed).toEqual(h.made);
     expect(h.made).toHaveLength(1);
   });

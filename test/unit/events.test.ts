@@ -7,6 +7,10 @@ const drillEnd = { drill: 'd', resource: 'r', sandbox: 's', phase: 'passed' as c
 describe('event registry', () => {
   it('knows every event lifeboat writes, and says which are evidence', () => {
     expect(Object.keys(EVENTS).sort()).toEqual([
+      'alert.maintenance-ended',
+      'alert.maintenance-started',
+      'alert.silence-expired',
+      'alert.silenced',
       'backup.verdict',
       'copy.already-present',
       'copy.completed',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exitFor } from '../../src/cli/drill.js';
+import { exitFor } from '../../src/cli/commands/drill/run.js';
 import { renderHistory, renderRun } from '../../src/cli/drill-format.js';
 import type { DrillRun } from '../../src/drills/index.js';
 import { plannedChecks } from '../../src/drills/dry-run.js';

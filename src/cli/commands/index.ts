@@ -1,3 +1,9 @@
+import { alertsInbox } from './alerts/inbox.js';
+import { alertsList } from './alerts/list.js';
+import { alertsSilenceAdd } from './alerts/silence/add.js';
+import { alertsSilenceExpire } from './alerts/silence/expire.js';
+import { alertsSilenceList } from './alerts/silence/list.js';
+import { alertsTest } from './alerts/test.js';
 import { canaryBeat } from './canary/beat.js';
 import { canarySetup } from './canary/setup.js';
 import { check } from './check.js';
@@ -40,6 +46,12 @@ export const COMMANDS: readonly CommandDefinition[] = [
   copyStatus,
   copyVerify,
   scrub,
+  alertsList,
+  alertsTest,
+  alertsInbox,
+  alertsSilenceList,
+  alertsSilenceAdd,
+  alertsSilenceExpire,
   canaryBeat,
   canarySetup,
   ledgerVerify,
@@ -53,6 +65,8 @@ export const NOUNS: Readonly<Record<string, string>> = {
   copy: 'cold copies of backups in other regions',
   canary: "heartbeat rows in production whose newest restored value measures a drill's real RPO",
   ledger: 'the evidence ledger',
+  alerts: 'alerts: what fires, test a route, a local inbox, silences',
+  silence: 'mute alerts for a while, with a reason',
 };
 
 export { defineCommand, type ArgumentSpec, type CommandDefinition, type OptionSpec } from './define.js';

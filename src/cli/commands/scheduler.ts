@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { schedulerCommand } from '../distributed.js';
 import { defineCommand } from './define.js';
 import { flag, keyPrefix, redisFromEnv, redisUrl } from './options.js';
+import { watch } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../config/index.js';
+import { messageOf } from '../../domain/index.js';
+import { syncSchedulers } from '../../queue/index.js';
+import { EXIT, type CliContext } from '../context.js';
+import { connectionOf, waitForStop, type DistributedOptions } from '../distributed.js';
 
 export const scheduler = defineCommand({
   path: ['scheduler'],
@@ -15,3 +21,37 @@ export const scheduler = defineCommand({
   schema: z.object({ redis: redisUrl.optional(), prefix: keyPrefix, json: flag }),
   run: (ctx, o) => schedulerCommand(ctx, o),
 });
+
+/**
+ * lifeboat scheduler: keeps BullMQ job schedulers in step with schedules/ (at start, on
+ * every change to the folder, and every minute). Any number may run: upserts are idempotent.
+ */
+async function schedulerCommand(ctx: CliContext, opts: DistributedOptions): Promise<number> {
+  const connection = connectionOf(opts);
+  let config = await loadConfig(ctx.configPath);
+  await syncSchedulers(config, connection, opts.prefix, ctx.logger);
+  let pending: NodeJS.Timeout | undefined;
+  const reload = async () => {
+    try {
+      config = await loadConfig(ctx.configPath);
+      await syncSchedulers(config, connection, opts.prefix, ctx.logger);
+    } catch (err) {
+      // A broken edit keeps the last good schedules running and says why.
+      ctx.logger.error({ err: messageOf(err) }, 'schedules/ not applied');
+    }
+  };
+  const resync = () => {
+    clearTimeout(pending);
+    // Not awaited: a timer cannot wait, and reload catches and logs its own errors.
+    pending = setTimeout(() => void reload(), 300);
+  };
+  const dir = path.resolve(config.baseDir, config.estate.paths?.schedules ?? 'schedules');
+  const watcher = watch(dir, resync);
+  const timer = setInterval(resync, 60_000);
+  ctx.logger.info({ redis: connection.safe, prefix: opts.prefix, schedules: config.schedules.size }, 'scheduler running; Ctrl-C to stop');
+  await waitForStop(ctx.signal);
+  watcher.close();
+  clearInterval(timer);
+  clearTimeout(pending);
+  return EXIT.ok;
+}

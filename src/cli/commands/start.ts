@@ -10,6 +10,8 @@ import { runCopies } from '../../copy/index.js';
 import { describeCadence, nextFireTime, overdueDrills, startCronScheduler } from '../../scheduling/index.js';
 import { createJobProbe, redisConnection, startWorkers, syncSchedulers } from '../../queue/index.js';
 import type { Runtime } from '../../jobs/index.js';
+import type { AlertRunner } from '../../alerts/index.js';
+import type { EventBus } from '../../events/index.js';
 import { renderFreshness, summaries } from '../check.js';
 import { EXIT, type CliContext } from '../context.js';
 import { defineCommand } from './define.js';
@@ -31,6 +33,7 @@ async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: st
     log.info({ root: config.estate.demo.root, newFiles: files }, 'demo estate ready');
   }
   const runtime = await ctx.openRuntime(config);
+  let alerting: AlertRunner | undefined;
   try {
     // Runs and sandboxes left by drills that died with an earlier process go first.
     const probe = opts.redis ? createJobProbe(redisConnection(opts.redis), opts.prefix ?? 'lifeboat', log) : undefined;
@@ -49,7 +52,10 @@ async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: st
     else ctx.out(`${renderFreshness(results)}\n`);
 
     // Embedded: node-cron in this process. With --redis: BullMQ schedulers and workers, as `lifeboat scheduler` + `lifeboat worker`.
-    const scheduler = opts.redis ? await startQueueMode(runtime, opts.redis, opts.prefix ?? 'lifeboat', log) : startCronScheduler(runtime, log);
+    const scheduler = opts.redis ? await startQueueMode(runtime, opts.redis, opts.prefix ?? 'lifeboat', log) : { ...startCronScheduler(runtime, log), bus: runtime.bus };
+    // Alerts from what the first check found, and from every change from now on (on the bus the jobs record on).
+    alerting = await ctx.startAlerting({ ...runtime, bus: scheduler.bus });
+    void alerting.tick();
     // Embedded mode sweeps again every few minutes (a `drill run` killed meanwhile); with --redis the workers do.
     const sweeping = opts.redis
       ? undefined
@@ -89,12 +95,14 @@ async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: st
     log.info('stopped');
     return EXIT.ok;
   } finally {
+    // Events heard while stopping are evaluated before the state closes.
+    await alerting?.stop();
     await runtime.close();
   }
 }
 
 /** Scheduler and workers of distributed mode in this one process, behind the embedded scheduler's interface. */
-async function startQueueMode(runtime: Runtime, url: string, prefix: string, log: Logger): Promise<{ scheduled: { name: string; next: Date | null }[]; stop(): Promise<void> }> {
+async function startQueueMode(runtime: Runtime, url: string, prefix: string, log: Logger): Promise<{ scheduled: { name: string; next: Date | null }[]; bus: EventBus; stop(): Promise<void> }> {
   const connection = redisConnection(url);
   await syncSchedulers(runtime.config, connection, prefix, log);
   const pool = startWorkers(runtime, connection, prefix, log);
@@ -102,10 +110,10 @@ async function startQueueMode(runtime: Runtime, url: string, prefix: string, log
   const scheduled = [...runtime.config.schedules.values()]
     .filter((s) => s.enabled)
     .map((s) => {
-      const next = nextFireTime(s.cron, s.timezone ?? 'UTC', now);
+      const next = nextFireTime(s.cron, s.timezone, now);
       return { name: s.name, next: next === undefined ? null : new Date(next) };
     });
-  return { scheduled, stop: () => pool.close() };
+  return { scheduled, bus: pool.bus, stop: () => pool.close() };
 }
 
 export const start = defineCommand({

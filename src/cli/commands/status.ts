@@ -6,6 +6,7 @@ import { cadenceStates, nextFireTime, type CadenceState } from '../../scheduling
 import { EXIT, type CliContext } from '../context.js';
 import { renderTable } from '../output.js';
 import type { StateStore } from '../../state/index.js';
+import { alertBookOver, alertSummary } from '../../alerts/index.js';
 import { defineCommand } from './define.js';
 import { flag, keyPrefix, redisFromEnv, redisUrl } from './options.js';
 
@@ -35,13 +36,20 @@ async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: st
   const config = await estateIfAny(ctx.configPath);
   // The state store is the system of record: Redis's live list of running drills keeps an
   // entry whose removal was lost (a worker killed, an outage), which would show a ghost.
-  const fromState = config ? await withState(ctx, config, async (state) => ({ running: await state.runs.list({ phase: 'running' }), drills: await cadenceStates(config.drills.values(), state.runs, ctx.clock.now()) })) : undefined;
+  const fromState = config
+    ? await withState(ctx, config, async (state) => ({
+        running: await state.runs.list({ phase: 'running' }),
+        drills: await cadenceStates(config.drills.values(), state.runs, ctx.clock.now()),
+        alerts: alertSummary(await alertBookOver(state.alerts).read()),
+      }))
+    : undefined;
   if (fromState) s.runningDrills = fromState.running.map((r) => ({ runId: r.runId, drill: r.drill, step: r.steps.at(-1)?.name ?? 'start', startedAt: r.startedAt, owner: r.owner }));
   const drills: CadenceState[] = fromState?.drills ?? [];
   const overdue = drills.filter((d) => d.overdue);
   const notFresh = Object.entries(s.freshness).filter(([, v]) => v.status !== 'fresh');
   const workersAlive = Math.max(0, ...s.queues.map((q) => q.workers));
-  if (opts.json) ctx.out(JSON.stringify({ ...s, drills }, null, 2));
+  const alerts = fromState?.alerts;
+  if (opts.json) ctx.out(JSON.stringify({ ...s, drills, ...(alerts ? { alerts } : {}) }, null, 2));
   else {
     ctx.out(
       renderTable(
@@ -72,8 +80,9 @@ async function statusCommand(ctx: CliContext, opts: { redis?: string; prefix: st
     }
     ctx.out(`${Object.keys(s.freshness).length} resources and copies known: ${notFresh.length} not fresh${notFresh.map(([k, v]) => `\n! ${k} is ${v.status}: ${v.reason}`).join('')}`);
     for (const line of overdueLines(overdue)) ctx.out(line);
+    if (alerts) ctx.out(alertsLine(alerts));
   }
-  return workersAlive > 0 && notFresh.length === 0 && overdue.length === 0 ? EXIT.ok : EXIT.targetFailed;
+  return workersAlive > 0 && notFresh.length === 0 && overdue.length === 0 && !alerts?.deadLetters ? EXIT.ok : EXIT.targetFailed;
 }
 
 const renderCadences = (drills: CadenceState[]) =>
@@ -81,6 +90,10 @@ const renderCadences = (drills: CadenceState[]) =>
     ['DRILL', 'CADENCE', 'DUE SINCE', 'LAST PASSED', 'LAST RUN', 'STATE'],
     drills.map((d) => [d.drill, d.cadence, d.dueSince ?? '-', d.lastPassed ?? 'never', d.lastRun ? `${d.lastRun.startedAt} ${d.lastRun.phase}${d.lastRun.score === null ? '' : ` ${d.lastRun.score}/100`}` : '-', d.overdue ? 'OVERDUE' : 'ok']),
   );
+
+/** Alerting at a glance; dead letters are messages nobody received, so they are shouted. */
+const alertsLine = (a: ReturnType<typeof alertSummary>) =>
+  `alerts: ${a.firing} firing${a.silenced ? ` (${a.silenced} silenced)` : ''}, ${a.waiting} message(s) waiting${a.deadLetters ? `\n! ${a.deadLetters} alert message(s) could not be delivered (dead letters): see lifeboat alerts` : ''}`;
 
 const overdueLines = (overdue: CadenceState[]) => overdue.map((d) => `! drill ${d.drill} is overdue: no passed run since ${d.dueSince} (${d.cadence}); last passed ${d.lastPassed ?? 'never'}`);
 
@@ -95,19 +108,19 @@ async function embeddedStatus(ctx: CliContext, opts: { json?: boolean }): Promis
   const now = ctx.clock.now();
   const state = await ctx.openState(config);
   const schedules = [...config.schedules.values()].map((x) => {
-    const next = nextFireTime(x.cron, x.timezone ?? 'UTC', now.getTime());
-    return { name: x.name, job: x.job, cron: x.cron, timezone: x.timezone ?? 'UTC', next: next === undefined ? null : new Date(next).toISOString() };
+    const next = nextFireTime(x.cron, x.timezone, now.getTime());
+    return { name: x.name, job: x.job, cron: x.cron, timezone: x.timezone, next: next === undefined ? null : new Date(next).toISOString() };
   });
-  const { running, drills } = await (async () => {
+  const { running, drills, alerts } = await (async () => {
     try {
-      return { running: await state.runs.list({ phase: 'running' }), drills: await cadenceStates(config.drills.values(), state.runs, now) };
+      return { running: await state.runs.list({ phase: 'running' }), drills: await cadenceStates(config.drills.values(), state.runs, now), alerts: alertSummary(await alertBookOver(state.alerts).read()) };
     } finally {
       await state.close();
     }
   })();
   const runningDrills = running.map((r) => ({ drill: r.drill, runId: r.runId, step: r.steps.at(-1)?.name ?? null, startedAt: r.startedAt, owner: r.owner ?? null }));
   const overdue = drills.filter((d) => d.overdue);
-  if (opts.json) ctx.out(JSON.stringify({ mode: 'embedded', schedules, runningDrills, drills }, null, 2));
+  if (opts.json) ctx.out(JSON.stringify({ mode: 'embedded', schedules, runningDrills, drills, alerts }, null, 2));
   else {
     ctx.out(`embedded deployment (no --redis): state from ${state.kind === 'files' ? "this estate's stateDir" : `PostgreSQL ${state.where}`}; freshness: lifeboat check`);
     ctx.out('');
@@ -131,8 +144,9 @@ async function embeddedStatus(ctx: CliContext, opts: { json?: boolean }): Promis
       ctx.out(renderCadences(drills));
     }
     for (const line of overdueLines(overdue)) ctx.out(line);
+    ctx.out(alertsLine(alerts));
   }
-  return overdue.length ? EXIT.targetFailed : EXIT.ok;
+  return overdue.length || alerts.deadLetters ? EXIT.targetFailed : EXIT.ok;
 }
 
 export const status = defineCommand({

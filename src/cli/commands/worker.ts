@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { workerCommand } from '../distributed.js';
 import { defineCommand } from './define.js';
 import { concurrency, durationMs, flag, keyPrefix, redisFromEnv, redisUrl } from './options.js';
+import { loadConfig } from '../../config/index.js';
+import { startWorkers } from '../../queue/index.js';
+import { EXIT, type CliContext } from '../context.js';
+import { connectionOf, waitForStop, type DistributedOptions } from '../distributed.js';
+import { requireSharedState } from '../shared-state.js';
 
 export const worker = defineCommand({
   path: ['worker'],
@@ -26,3 +30,23 @@ export const worker = defineCommand({
   }),
   run: (ctx, { stallTimeout, shutdownTimeout, ...o }) => workerCommand(ctx, { ...o, lockDurationMs: stallTimeout, shutdownMs: shutdownTimeout }),
 });
+
+/** lifeboat worker: processes every queue with per-queue concurrency until a signal, then finishes running jobs. */
+async function workerCommand(ctx: CliContext, opts: DistributedOptions): Promise<number> {
+  const { concurrency = {}, lockDurationMs, shutdownMs: deadline } = opts;
+  const connection = connectionOf(opts);
+  const config = await loadConfig(ctx.configPath);
+  requireSharedState(config, 'lifeboat worker');
+  const runtime = await ctx.openRuntime(config);
+  const pool = startWorkers(runtime, connection, opts.prefix, ctx.logger, { concurrency, lockDurationMs });
+  // Every worker judges alerts on what any worker records; the state store's lock queues each transition once.
+  const alerting = await ctx.startAlerting({ ...runtime, bus: pool.bus });
+  ctx.logger.info({ redis: connection.safe, prefix: opts.prefix }, 'worker running; Ctrl-C to stop');
+  await waitForStop(ctx.signal);
+  ctx.logger.info({ deadlineMs: deadline ?? 60_000 }, 'stopping: finishing running jobs');
+  await pool.close(deadline);
+  await alerting.stop();
+  await runtime.close();
+  ctx.logger.info('stopped');
+  return EXIT.ok;
+}

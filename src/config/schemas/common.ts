@@ -22,6 +22,9 @@ export const secretRefSchema = z
 
 export type SecretRef = z.output<typeof secretRefSchema>;
 
+/** The zone schedules and cadences are read in when they name none. */
+export const DEFAULT_TIME_ZONE = 'UTC';
+
 export const timezoneSchema = z.string().refine(
   (tz) => {
     // An IANA name is short; a long string is refused before Intl sees it.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationField, durationSchema } from '../duration.js';
-import { cronSchema, idSchema, ratioSchema, timezoneSchema } from './common.js';
+import { cronSchema, DEFAULT_TIME_ZONE, idSchema, ratioSchema, timezoneSchema } from './common.js';
 
 /** Which backup a drill restores. */
 export const backupSelectorSchema = z.union(
@@ -72,8 +72,8 @@ export const drillSchema = z
     cadence: z
       .union([
         z.enum(['monthly', 'quarterly']),
-        z.strictObject({ every: z.enum(['monthly', 'quarterly']), timezone: timezoneSchema.optional(), grace: cadenceGraceSchema.optional() }),
-        z.strictObject({ cron: cronSchema, timezone: timezoneSchema.optional(), grace: cadenceGraceSchema.optional() }),
+        z.strictObject({ every: z.enum(['monthly', 'quarterly']), timezone: timezoneSchema.default(DEFAULT_TIME_ZONE), grace: cadenceGraceSchema.optional() }),
+        z.strictObject({ cron: cronSchema, timezone: timezoneSchema.default(DEFAULT_TIME_ZONE), grace: cadenceGraceSchema.optional() }),
       ])
       .optional()
       .meta({
@@ -83,6 +83,7 @@ export const drillSchema = z
           'and a grace after each due slot (default 0s). The drill is overdue once the latest slot plus its grace has passed with no passed run started since that slot; ' +
           'failed and inconclusive runs do not count.',
       }),
+    alertRoute: idSchema.optional().meta({ description: "The alert route told when this drill fails, misses a target or is overdue (default: its resource's)." }),
     timeout: drillTimeoutSchema.optional().meta({ description: 'Longest the whole drill may run (at most 24d).' }),
     teardown: z.union([z.literal('always'), z.strictObject({ 'keep-on-failure': durationSchema })]).default('always'),
   })

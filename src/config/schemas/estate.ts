@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isEd25519PublicKey } from './ledger-key.js';
 import { durationField, durationSchema } from '../duration.js';
 import { byteRateSchema } from '../byte-rate.js';
+import { alertRouteSchema, alertsSchema, resourceAlertingShape } from './alerting.js';
 import { fileGlobSchema, idSchema, insideFolderSchema, ratioSchema, secretRefSchema, timezoneSchema } from './common.js';
 
 /** A region is a place backups live. Today: a directory (local disk or NFS mount). */
@@ -70,7 +71,7 @@ const dumpDirResourceSchema = z.strictObject({
     .meta({ description: 'Where the backup time sits in the file name: tokens {YYYY} {MM} {DD} {hh} {mm} {ss}.' }),
   nameTimeZone: timezoneSchema.optional().meta({ description: 'Time zone of the time in the name (default UTC).' }),
   owner: z.string().optional(),
-  alertRoute: idSchema.optional(),
+  ...resourceAlertingShape,
   description: z.string().optional(),
   source: databaseSourceSchema.optional(),
   ...targetsShape,
@@ -100,15 +101,6 @@ export const sandboxSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const routeCommon = { description: z.string().optional(), repeat: durationSchema.optional() };
-export const alertRouteSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('webhook'), url: z.url(), token: secretRefSchema.optional(), ...routeCommon }),
-  z.strictObject({ kind: z.literal('wecom'), key: secretRefSchema, ...routeCommon }),
-  z.strictObject({ kind: z.literal('slack'), webhookUrl: secretRefSchema, ...routeCommon }),
-  z.strictObject({ kind: z.literal('pagerduty'), routingKey: secretRefSchema, ...routeCommon }),
-  z.strictObject({ kind: z.literal('alertmanager'), url: z.url(), ...routeCommon }),
-]);
-
 const recordOf = <T extends z.ZodType>(value: T) => z.record(idSchema, value);
 
 /** Which resources' backups are copied to which other regions, and how recent the copies must stay. */
@@ -120,6 +112,7 @@ export const copyPolicySchema = z.strictObject({
   storageClass: z.enum(['STANDARD', 'STANDARD_IA', 'ARCHIVE', 'DEEP_ARCHIVE']).default('ARCHIVE').meta({ description: 'Storage class of the copies (object storage; recorded for local regions).' }),
   lag: durationSchema.meta({ description: 'Copy-lag target: max age of the newest verified copy in each destination.' }),
   grace: durationSchema.optional(),
+  alertRoute: idSchema.optional().meta({ description: "The alert route told when these copies lag (default: each resource's)." }),
   parallel: z.number().int().min(1).max(16).default(2).meta({ description: 'Files copied at once.' }),
   method: z
     .enum(['auto', 'stream'])
@@ -133,10 +126,9 @@ export const estateSchema = z
     version: z.literal(1).meta({ description: 'Format version of this file.' }),
     ledger: z
       .strictObject({
-        backend: z
-          .enum(['file', 'redis', 'postgres'])
-          .default('file')
-          .meta({ description: 'file: a folder (one host, or a shared mount); redis: shared by workers on many machines (needs REDIS_URL); postgres: shared too, and the database refuses UPDATE, DELETE and TRUNCATE of records (needs url).' }),
+        backend: z.enum(['file', 'redis', 'postgres']).default('file').meta({
+          description: 'file: a folder (one host, or a shared mount); postgres: shared by workers on many machines, and the database refuses UPDATE, DELETE and TRUNCATE of records (needs url); redis: deprecated, use postgres (needs REDIS_URL).',
+        }),
         dir: z.string().min(1).optional().meta({ description: 'Directory of the file ledger (default .lifeboat/ledger).' }),
         key: z.string().min(1).optional().meta({ description: 'Redis key prefix of the redis ledger (default lifeboat:ledger).' }),
         url: secretRefSchema.optional().meta({ description: "postgres://user:password@host:port/database of the postgres ledger (a secret: it holds the password). Best a role that may only SELECT and INSERT, not the tables' owner." }),
@@ -203,6 +195,7 @@ export const estateSchema = z
       .meta({ description: 'lifeboat scrub and scrub schedules: re-hashing every backup and copy to find rot.' }),
     sandboxes: recordOf(sandboxSchema).optional(),
     alertRoutes: recordOf(alertRouteSchema).optional(),
+    alerts: alertsSchema,
   })
   .meta({ title: 'lifeboat estate (lifeboat.yaml)' });
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { durationField } from '../duration.js';
 import { byteRateSchema } from '../byte-rate.js';
-import { cronSchema, idSchema, timezoneSchema } from './common.js';
+import { cronSchema, DEFAULT_TIME_ZONE, idSchema, timezoneSchema } from './common.js';
 
 const when = {
   name: idSchema.optional().meta({ description: 'Defaults to the file name without .yaml.' }),
   description: z.string().optional(),
   cron: cronSchema.meta({ description: 'Cron with optional seconds field: "0 2 * * *" or "*/30 * * * * *".' }),
-  timezone: timezoneSchema.optional().meta({ description: 'IANA zone the cron is read in (default UTC).' }),
+  timezone: timezoneSchema.default(DEFAULT_TIME_ZONE).meta({ description: 'IANA zone the cron is read in.' }),
   catchUp: durationField({ allowZero: true }).optional().meta({ description: 'How late a missed slot may still run.' }),
   enabled: z.boolean().default(true),
 };

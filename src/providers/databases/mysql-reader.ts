@@ -25,7 +25,9 @@ export function createMysqlReader(dsn: Dsn): DatabaseReader {
         await conn.query("SET SESSION time_zone = '+00:00'");
         await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-        const takenAt = new Date();
+        // The snapshot was fixed by the statement above; the server says when, so the host's clock cannot skew the consistent point.
+        const [[clock]] = (await conn.query('SELECT CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS UNSIGNED) AS ms')) as unknown as [{ ms: string | number }[]];
+        const takenAt = new Date(Number(clock!.ms));
         const [tableRows] = await conn.query<mysql.RowDataPacket[]>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name", [dsn.database]);
         const [colRows] = await conn.query<mysql.RowDataPacket[]>('SELECT table_name AS t, column_name AS c, data_type AS d FROM information_schema.columns WHERE table_schema = ? ORDER BY table_name, ordinal_position', [dsn.database]);
         const columns = groupColumns(colRows.map((r) => ({ table: String(r.t), name: String(r.c), dataType: String(r.d) })));

@@ -32,7 +32,8 @@ export function createPostgresReader(dsn: Dsn): DatabaseReader {
       const client = await connect();
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const takenAt = new Date();
+        // The first query fixes the snapshot; the server says when, so the host's clock cannot skew the consistent point.
+        const takenAt = new Date(Number((await client.query<{ ms: string }>('SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text AS ms')).rows[0]!.ms));
         const tableRows = (await client.query<{ s: string; n: string }>(`SELECT table_schema AS s, table_name AS n FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ${SYSTEM_SCHEMAS} ORDER BY 1, 2`)).rows;
         const colRows = (
           await client.query<{ s: string; t: string; c: string; d: string }>(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Resource, MANIFEST_SUFFIX } from '../../config/index.js';
-import { LifeboatError, messageOf, nameTimeParser } from '../../domain/index.js';
+import { LifeboatError, messageOf, nameTimeParser, stopwatch } from '../../domain/index.js';
 import { readdirFast as readdir } from '../../fsutil/index.js';
 import { objectUri } from '../object-key.js';
 import type { BackupCatalog, BackupRef } from '../types.js';
@@ -73,13 +73,13 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
   };
   let scanner: ReturnType<typeof createDirScanner> | undefined;
   const prefetched = new Map<string, ScanResult>();
-  let prefetchedAt = 0;
+  let prefetchAge = stopwatch();
   // A prefetch serves the sweep that asked for it, not a listing minutes later.
   const PREFETCH_TTL_MS = 60_000;
 
   /** The names in a folder and the stats lifeboat needs: from a sweep's prefetch when there is one, else read now. */
   const readDir = async ({ root, dir }: { root: string; dir: string }, resource: Resource): Promise<{ names: string[]; statOf: Map<string, FileStat | undefined> } | undefined> => {
-    const scanned = Date.now() - prefetchedAt < PREFETCH_TTL_MS ? prefetched.get(dir) : undefined;
+    const scanned = prefetchAge() < PREFETCH_TTL_MS ? prefetched.get(dir) : undefined;
     prefetched.delete(dir);
     if (scanned) {
       if ('error' in scanned) {
@@ -122,8 +122,8 @@ export function createDumpDirCatalog(regionRoots: ReadonlyMap<string, string>): 
 
   return {
     async prefetch(resources, region) {
-      if (Date.now() - prefetchedAt >= PREFETCH_TTL_MS) prefetched.clear();
-      prefetchedAt = Date.now();
+      if (prefetchAge() >= PREFETCH_TTL_MS) prefetched.clear();
+      prefetchAge = stopwatch();
       scanner ??= createDirScanner();
       const byDir = new Map<string, string>();
       for (const r of resources) {

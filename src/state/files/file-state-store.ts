@@ -3,6 +3,7 @@ import type { CopyRegistry } from '../../copy/index.js';
 import type { FreshnessState, VerdictEntry, VerdictPersistence } from '../../freshness/index.js';
 import { writeFileAtomic } from '../../fsutil/index.js';
 import type { StateStore } from '../types.js';
+import { copyRegistryOver, freshnessOver } from '../documents.js';
 import { readJson } from './json-file.js';
 import { createLeaseFiles } from './lease-files.js';
 import { lockedJson } from './locked-json.js';
@@ -22,24 +23,11 @@ export function createFileStateStore(stateDir: string): StateStore {
     where: stateDir,
     runs: createRunFiles(path.join(stateDir, 'runs')),
     leases: createLeaseFiles(path.join(stateDir, 'leases')),
-    copies: {
-      read: copies.read,
-      update: (fn) =>
-        copies.update(async (reg) => {
-          fn(reg);
-          return { doc: reg, value: undefined };
-        }),
-    },
+    copies: copyRegistryOver(copies),
     verdicts: verdictFile(path.join(stateDir, 'verdicts.json')),
-    freshness: {
-      read: freshness.read,
-      update: (fn) =>
-        freshness.update(async (state) => {
-          const r = await fn(state);
-          return { doc: r.state, value: r.value };
-        }),
-    },
+    freshness: freshnessOver(freshness),
     slots: createSlotFiles(path.join(stateDir, 'slots')),
+    alerts: lockedJson<Record<string, unknown>>(path.join(stateDir, 'alerts.json'), () => ({})),
     close: async () => undefined,
   };
 }

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DrillRun, RunFilter, RunStore } from '../../drills/index.js';
+import { mapLimit } from '../../domain/index.js';
 import { writeFileAtomic } from '../../fsutil/index.js';
 import { decodeRunCursor, encodeRunCursor, newestFirst } from '../run-order.js';
 import { readJson } from './json-file.js';
@@ -8,6 +9,8 @@ import { readJson } from './json-file.js';
 /** A run file's name is its run id: `<drill>-<yyyymmddThhmmssZ>-<tag>.json`, so a page is found from names alone. */
 const RUN_FILE = /^(.+)-(\d{8}T\d{6}Z)-[0-9a-f]+\.json$/;
 const SAFE_ID = /^[\w.-]+$/;
+/** Run files read at once. */
+const READ_WIDTH = 64;
 
 interface Named {
   name: string;
@@ -20,6 +23,8 @@ interface Named {
 export function createRunFiles(dir: string): RunStore {
   const file = (id: string) => path.join(dir, `${id}.json`);
   const read = (name: string) => readJson<DrillRun | undefined>(path.join(dir, name), undefined);
+  // Bounded: a damaged file reads as missing, so running out of file descriptors must not be how one goes missing.
+  const readAll = (named: readonly Named[]) => mapLimit(named, READ_WIDTH, (n) => read(n.name));
   const names = async (): Promise<Named[]> => {
     let all: string[];
     try {
@@ -42,7 +47,7 @@ export function createRunFiles(dir: string): RunStore {
     save: (run) => writeFileAtomic(file(run.runId), JSON.stringify(run, null, 2), { durable: true }),
     get: (id) => (SAFE_ID.test(id) ? read(`${id}.json`) : Promise.resolve(undefined)),
     async list(filter = {}) {
-      const runs = await Promise.all((await names()).filter((n) => mayMatch(n, filter)).map((n) => read(n.name)));
+      const runs = await readAll((await names()).filter((n) => mayMatch(n, filter)));
       return runs.filter((r): r is DrillRun => !!r && matches(r, filter)).sort((a, b) => -newestFirst(a, b));
     },
     async page({ limit, cursor, ...filter }) {
@@ -58,12 +63,15 @@ export function createRunFiles(dir: string): RunStore {
         .map((k) => byName.get(k)!);
       const found: DrillRun[] = [];
       let i = 0;
-      // Read whole seconds until the page is full: runs of one second are ordered by their exact time.
+      // Read whole seconds (runs of one second are ordered by their exact time), as many at once as the page still
+      // needs, until it is full: a batch, not a file at a time, since most seconds hold one run.
       while (i < candidates.length && found.length <= limit) {
-        const second = candidates[i]!.second;
-        const group: Named[] = [];
-        while (i < candidates.length && (candidates[i]!.second === second || !second)) group.push(candidates[i++]!);
-        for (const run of await Promise.all(group.map((n) => read(n.name)))) {
+        const batch: Named[] = [];
+        while (i < candidates.length && batch.length <= limit - found.length) {
+          const second = candidates[i]!.second;
+          while (i < candidates.length && (candidates[i]!.second === second || !second)) batch.push(candidates[i++]!);
+        }
+        for (const run of await readAll(batch)) {
           if (run && matches(run, filter) && (!after || newestFirst(run, after) > 0)) found.push(run);
         }
       }

@@ -59,6 +59,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE slots ALTER COLUMN holder TYPE text USING holder::text, ALTER COLUMN result TYPE text USING result::text;
     `,
   },
+  {
+    version: 3,
+    name: 'alert book',
+    // One row per alert, outbox message and silence (keys alert:…, outbox:…, silence:…), changed under one advisory lock.
+    sql: `CREATE TABLE alert_book (key text COLLATE "C" PRIMARY KEY, value text NOT NULL);`,
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -3,6 +3,7 @@ import type { CopyRecord } from '../../copy/index.js';
 import { LifeboatError } from '../../domain/index.js';
 import type { ResourceState } from '../../freshness/index.js';
 import type { StateStore } from '../types.js';
+import { copyRegistryOver, freshnessOver } from '../documents.js';
 import { migrateStateSchema } from './migrate.js';
 import { createPgLeases } from './pg-leases.js';
 import { keyedDocument } from './pg-documents.js';
@@ -52,24 +53,11 @@ export async function openPostgresStateStore(opts: PostgresStateOptions): Promis
     where,
     runs: createPgRuns(pool, s),
     leases: createPgLeases(pool, s),
-    copies: {
-      read: copies.read,
-      update: (fn) =>
-        copies.update(async (reg) => {
-          fn(reg);
-          return { doc: reg, value: undefined };
-        }),
-    },
+    copies: copyRegistryOver(copies),
     verdicts: createPgVerdicts(pool, s, schema),
-    freshness: {
-      read: freshness.read,
-      update: (fn) =>
-        freshness.update(async (state) => {
-          const r = await fn(state);
-          return { doc: r.state, value: r.value };
-        }),
-    },
+    freshness: freshnessOver(freshness),
     slots: createPgSlots(pool, s),
+    alerts: keyedDocument<unknown>(pool, { table: `${s}.alert_book`, key: 'key', value: 'value', lock: `alerts:${schema}` }),
     close: () => pool.end(),
   };
 }

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { canarySetupCommand } from '../../canary.js';
 import { defineCommand, JSON_OPTION } from '../define.js';
 import { flag } from '../options.js';
+import { loadConfig } from '../../../config/index.js';
+import { LifeboatError } from '../../../domain/index.js';
+import { canarySetupSql, DEFAULT_CANARY_TABLE } from '../../../providers/index.js';
+import { EXIT, type CliContext } from '../../context.js';
+import { jsonText } from '../../json-error.js';
 
 export const canarySetup = defineCommand({
   path: ['canary', 'setup'],
@@ -11,3 +15,13 @@ export const canarySetup = defineCommand({
   schema: z.object({ resource: z.string(), json: flag }),
   run: (ctx, { resource, ...o }) => canarySetupCommand(ctx, resource, o),
 });
+
+/** lifeboat canary setup RESOURCE: the SQL a DBA runs once on production (table and insert-only user). */
+async function canarySetupCommand(ctx: CliContext, resourceId: string, opts: { json?: boolean } = {}): Promise<number> {
+  const config = await loadConfig(ctx.configPath);
+  const src = config.resources.get(resourceId)?.source;
+  if (!src) throw new LifeboatError('USAGE', `resource ${resourceId} has no source database`);
+  const sql = canarySetupSql(src.engine, src.engine === 'pglite' ? '' : src.database, src.canaryTable ?? DEFAULT_CANARY_TABLE);
+  ctx.out(opts.json ? jsonText({ resource: resourceId, engine: src.engine, sql }) : sql);
+  return EXIT.ok;
+}

@@ -1,0 +1,12 @@
+export type { AlertBook, AlertRecord, Condition, Notification, NotifiedAlert, Severity, Silence, AlertLabels } from './types.js';
+export { emptyBook, fingerprintOf } from './types.js';
+export { alertBookOver, alertSummary, flattenBook, unflattenBook, type AlertBookStore } from './book-store.js';
+export { RULES, RULE_IDS, type RuleId } from './rules.js';
+export { channelFor, type Channel } from './channels/index.js';
+export { createAlertEngine, repeatOf, type AlertEngine, type AlertEngineDeps } from './engine.js';
+export { startAlertRunner, type AlertRunner } from './runner.js';
+export { alertChannels } from './route-channels.js';
+export { startInbox, verifyDelivery, type Arrival } from './inbox.js';
+export { webhookPayloadSchema, notifiedAlertSchema, type WebhookPayload } from './payload.js';
+export { silenceFor, isActive } from './silences.js';
+export { titleOf, plainText } from './render.js';
