@@ -8,6 +8,8 @@ import { restoreBench } from './restore-bench.js';
 import { restorePgBench } from './restore-pg-bench.js';
 import { copyBench } from './copy-bench.js';
 import { queueBench } from './queue-bench.js';
+import { alertsBench } from './alerts-bench.js';
+import { metricsBench } from './metrics-bench.js';
 
 /**
  * npm run bench: every figure is a ratio against a baseline measured in the same run,
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     'copy-mb': { type: 'string', default: '1024' },
     'copy-files': { type: 'string', default: '100' },
     'queue-jobs': { type: 'string', default: '10000' },
+    alerts: { type: 'string', default: '1000' },
+    'metrics-resources': { type: 'string', default: '10000' },
     only: { type: 'string' },
   },
 });
@@ -36,8 +40,26 @@ try {
   if (want('restore-pg')) await restorePgSection();
   if (want('copy')) await copySection();
   if (want('queue')) await queueSection();
+  if (want('alerts')) await alertsSection();
+  if (want('metrics')) await metricsSection();
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+async function alertsSection() {
+  const r = await alertsBench({ dir: path.join(dir, 'alerts'), alerts: Number(values.alerts), gapMs: 20 });
+  const f = (n: number, d = 0) => n.toFixed(d);
+  console.log(`alerts: ${r.alerts} alerts, one every 20 ms, from the status change's event to a webhook receiver on this machine`);
+  console.log(`  latency p50 ${f(r.p50Ms)} ms, p99 ${f(r.p99Ms)} ms, max ${f(r.maxMs)} ms (goal p99 <= 2000) ${r.p99Ms <= 2000 ? 'OK' : 'OVER GOAL'}; a bare POST p50 ${f(r.postP50Ms, 2)} ms; ratio p50 ${f(r.ratioP50)}`);
+  console.log(JSON.stringify({ bench: 'alerts', ...r }));
+}
+
+async function metricsSection() {
+  const r = await metricsBench({ dir: path.join(dir, 'metrics'), resources: Number(values['metrics-resources']), scrapes: 5 });
+  const f = (n: number, d = 0) => n.toFixed(d);
+  console.log(`metrics: /metrics at ${r.resources} resources (${r.series} series)`);
+  console.log(`  scrape ${f(r.scrapeMs)} ms (goal <= 1000) ${r.scrapeMs <= 1000 ? 'OK' : 'OVER GOAL'}, ${f(r.bytes / 1024)} KiB; reading the state alone ${f(r.readMs)} ms; ratio ${f(r.ratio, 1)}`);
+  console.log(JSON.stringify({ bench: 'metrics', ...r }));
 }
 
 async function queueSection() {

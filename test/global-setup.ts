@@ -1,8 +1,8 @@
-import { requireServices } from './helpers/services.js';
+import { requireServices, requireTools } from './helpers/services.js';
 
 /**
- * Fails the run at once, naming each missing server and how to start it: no test skips for
- * want of MariaDB, PostgreSQL or Redis.
+ * Fails the run at once, naming each missing server and how to start it, and each missing
+ * program and its package: no test skips for want of MariaDB, PostgreSQL, Redis or Prometheus.
  *
  * Nothing is dropped here. Each test's sandboxes carry its estate's own namePrefix
  * (test/helpers/drill-estate.ts) and each test checks only those, so sandboxes a killed
@@ -11,5 +11,6 @@ import { requireServices } from './helpers/services.js';
  * drop the sandboxes of a run going on at the same time on the same server.
  */
 export default async function setup(): Promise<void> {
+  requireTools();
   await requireServices();
 }

@@ -35,6 +35,8 @@ export interface AlertEngineDeps {
   channel(route: string): Channel | undefined;
   /** Where maintenance windows opening and closing are ledgered. */
   events?: EventRecorder;
+  /** Told of each send's result (metrics). */
+  onSent?: (route: string, ok: boolean) => void;
   /** Retry timing and how long a receiver may take; tests make them short and exact. */
   retry?: Partial<RetryPolicy>;
   sendTimeoutMs?: number;
@@ -118,6 +120,7 @@ export function createAlertEngine(d: AlertEngineDeps): AlertEngine {
       result = { ok: false, retry: true, error: messageOf(err) };
     }
     await d.book.update((book) => ({ book: settle(book, n.id, n.attempts, result, d.clock.now(), retry), value: undefined }));
+    d.onSent?.(n.route, result.ok);
     const log = { route: n.route, message: n.id, attempt: n.attempts, alerts: n.alerts.length };
     if (result.ok) d.logger.info({ ...log, answer: result.answer }, `alert message delivered to ${n.route}`);
     else d.logger.warn({ ...log, err: result.error, retry: result.retry && n.attempts < retry.maxAttempts }, `alert message to ${n.route} not delivered`);

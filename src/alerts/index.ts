@@ -1,6 +1,6 @@
 export type { AlertBook, AlertRecord, Condition, Notification, NotifiedAlert, Severity, Silence, AlertLabels } from './types.js';
 export { emptyBook, fingerprintOf } from './types.js';
-export { alertBookOver, alertSummary, flattenBook, unflattenBook, type AlertBookStore } from './book-store.js';
+export { alertBookOver, alertSummary, flattenBook, unflattenBook, type AlertBookStore, type FlatDocument } from './book-store.js';
 export { RULES, RULE_IDS, type RuleId } from './rules.js';
 export { channelFor, type Channel } from './channels/index.js';
 export { createAlertEngine, repeatOf, type AlertEngine, type AlertEngineDeps } from './engine.js';
@@ -10,3 +10,4 @@ export { startInbox, verifyDelivery, type Arrival } from './inbox.js';
 export { webhookPayloadSchema, notifiedAlertSchema, type WebhookPayload } from './payload.js';
 export { silenceFor, isActive } from './silences.js';
 export { titleOf, plainText } from './render.js';
+export { keepingFacts } from './fact-keeper.js';

@@ -5,7 +5,7 @@ import type { AlertEngine } from './engine.js';
 export const DEFAULT_EVALUATE_EVERY_MS = 30_000;
 /** How often due messages (group wait over, a retry's backoff over) are looked for. */
 const DISPATCH_EVERY_MS = 1000;
-/** Events that come together (a sweep's many status changes) make one evaluation. */
+/** Events that come together (a sweep's many status changes) make one evaluation, at most this long after the first. */
 const SETTLE_MS = 200;
 
 export interface AlertRunner {
@@ -49,8 +49,11 @@ export function startAlertRunner(o: { engine: AlertEngine; bus: EventBus; logger
 
   const sub = o.bus.subscribe((e) => {
     pending.push(e);
-    clearTimeout(settle);
-    settle = setTimeout(() => void serial(async () => (await evaluate(), await dispatch())), SETTLE_MS);
+    // At most SETTLE_MS after the first event not yet judged: a steady stream of events must not postpone it for ever.
+    settle ??= setTimeout(() => {
+      settle = undefined;
+      void serial(async () => (await evaluate(), await dispatch()));
+    }, SETTLE_MS);
   });
   const evaluating = setInterval(() => void serial(evaluate), o.evaluateEveryMs ?? DEFAULT_EVALUATE_EVERY_MS);
   const dispatching = setInterval(() => void serial(dispatch), DISPATCH_EVERY_MS);

@@ -9,6 +9,8 @@ export interface DistributedOptions {
   concurrency?: Record<string, number>;
   /** How long a silent worker keeps its job before another takes it over (from --stall-timeout). */
   lockDurationMs?: number;
+  /** Where /metrics is served (from --listen; undefined: off). */
+  listen?: { host: string; port: number };
   /** How long SIGTERM waits for running jobs before aborting them (from --shutdown-timeout). */
   shutdownMs?: number;
 }

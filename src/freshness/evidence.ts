@@ -9,6 +9,8 @@ export interface ResourceState {
   /** The latest sweep's reason and time, for alerts: the status can stay while its reason changes (a backup ages). */
   reason?: string;
   checkedAt?: string;
+  /** The newest usable backup's (or copy's) time at the latest sweep, for metrics: age is now minus this. */
+  newestUsableAt?: string;
 }
 
 interface DayTally {
@@ -58,6 +60,8 @@ export function evidenceFor(state: FreshnessState, results: readonly FreshnessRe
     if (r.newestUsable) s.day.maxAgeMs = Math.max(s.day.maxAgeMs ?? 0, r.newestUsable.ageMs);
     s.reason = r.reason;
     s.checkedAt = r.checkedAt;
+    if (r.newestUsable) s.newestUsableAt = r.newestUsable.time;
+    else delete s.newestUsableAt;
     next[subject] = s;
   }
   return { state: next, entries };

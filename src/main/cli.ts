@@ -6,6 +6,7 @@ import { exitCodeOf, messageOf, systemClock } from '../domain/index.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { openStateStore } from './open-state.js';
 import { startAlerting } from './alerting.js';
+import { startMetrics } from './metrics.js';
 import { createRuntime } from './runtime.js';
 import { configLimitsFromEnv } from './config-limits.js';
 import { register } from './register-command.js';
@@ -65,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
         return tracked;
       },
       openState: (config) => openStateStore(config, process.env),
-      startAlerting: (runtime) => startAlerting(runtime, process.env),
+      startAlerting: (runtime, metrics) => startAlerting(runtime, process.env, metrics),
+      startMetrics: (o) => startMetrics({ ...o, clock: systemClock, logger }),
     };
   };
 

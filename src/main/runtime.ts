@@ -5,6 +5,7 @@ import { cachedInspector, openVerdictCache } from '../freshness/index.js';
 import type { Runtime } from '../jobs/index.js';
 import { createDumpDirCatalog, createFileInspector, createLocalRegionStore, type BackupRef, type RegionStore, type Verdict } from '../providers/index.js';
 import { createEventRecorder, createLocalBus } from '../events/index.js';
+import { alertBookOver, keepingFacts } from '../alerts/index.js';
 import { canaryTargetFor } from './canary-targets.js';
 import { openLedger } from './open-ledger.js';
 import { openStateStore } from './open-state.js';
@@ -22,7 +23,8 @@ export async function createRuntime(config: LoadedConfig, base: { clock: Clock; 
   const store = regionStores(config);
   // One process's bus; distributed workers record on a Redis-stream bus of their own (queue/workers.ts).
   const bus = createLocalBus(base.logger);
-  const events = createEventRecorder({ ledger, bus, logger: base.logger });
+  // Facts an event tells alerting (a verification, a scrub) are kept in the state, whichever process told them.
+  const events = keepingFacts(createEventRecorder({ ledger, bus, logger: base.logger }), alertBookOver(state.alerts), base.clock, base.logger);
   // A verdict is live news (metrics), not evidence: told without waiting, never failing the read.
   const onVerdict = (b: BackupRef, v: Verdict) =>
     void events.record('backup.verdict', b.resourceId, { resource: b.resourceId, region: b.region, name: b.name, usable: v.usable, reason: v.reason ?? null, sha256: v.sha256 ?? null }).catch(() => undefined);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -67,4 +69,18 @@ export async function requireService(s: Service, at: { host?: string; port?: num
 export async function requireServices(services = SERVICES): Promise<void> {
   const failed = (await Promise.allSettled(services.map((s) => requireService(s)))).flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
   if (failed.length) throw new Error(`the tests need these servers:\n${failed.map((f) => `  - ${f}`).join('\n')}`);
+}
+
+/** Programs the tests run, from Debian's packages (.ci/run installs them when missing). */
+export const TOOLS = [
+  { bin: 'promtool', pkg: 'prometheus' },
+  { bin: 'prometheus', pkg: 'prometheus' },
+  { bin: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager' },
+];
+
+/** Each tool on PATH; throws naming every missing one and the package that brings it. */
+export function requireTools(tools = TOOLS): void {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const missing = tools.filter((t) => !dirs.some((d) => existsSync(path.join(d, t.bin))));
+  if (missing.length) throw new Error(`the tests need these programs:\n${missing.map((t) => `  - ${t.bin}: apt-get install ${t.pkg}`).join('\n')}`);
 }

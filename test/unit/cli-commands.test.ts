@@ -16,6 +16,7 @@ const BAD: Record<string, { value: unknown; names: string }> = {
   '--name-time': { value: 'shop-T', names: '--name-time' },
   // Worded as `unknown schema kind …`, as it always was.
   '--kind': { value: 'estates', names: 'schema kind' },
+  '--listen': { value: 'everywhere', names: '--listen' },
 };
 
 /** Input that passes each command's schema: its arguments, its defaults, and what a command needs besides. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BYTE_RATE_HINT, DURATION_HINT, parseByteRate, parseDuration } from '../../config/index.js';
 import { QUEUE_OF, redisConnection } from '../../queue/index.js';
+import { DEFAULT_METRICS_LISTEN, parseListen } from '../../metrics/index.js';
 
 /*
  * The zod pieces commands build their schemas from. Each refusal is a whole message that
@@ -81,3 +82,16 @@ export const isoTime = (option: string) =>
 
 /** Distributed mode's --redis defaults to REDIS_URL (an empty one counts as unset). */
 export const redisFromEnv = (input: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>) => ({ ...input, redis: input.redis ?? (env.REDIS_URL || undefined) });
+
+/** The HTTP listener of a long-running command (/metrics): host:port, or off. */
+export const listen = z
+  .string()
+  .default(DEFAULT_METRICS_LISTEN)
+  .transform((text, ctx) => {
+    try {
+      return parseListen(text);
+    } catch (err) {
+      return refuse(ctx, `--listen: ${(err as Error).message}`);
+    }
+  });
+export const LISTEN_OPTION = { flags: '--listen <host:port>', description: 'serve /metrics here, or off', default: DEFAULT_METRICS_LISTEN };

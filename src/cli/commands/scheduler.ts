@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './define.js';
-import { flag, keyPrefix, redisFromEnv, redisUrl } from './options.js';
+import { flag, keyPrefix, listen, LISTEN_OPTION, redisFromEnv, redisUrl } from './options.js';
 import { watch } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/index.js';
@@ -15,10 +15,11 @@ export const scheduler = defineCommand({
   options: [
     { flags: '--redis <url>', description: 'Redis URL (default: REDIS_URL)' },
     { flags: '--prefix <prefix>', description: 'BullMQ key prefix, one per deployment', default: 'lifeboat' },
+    LISTEN_OPTION,
     { flags: '--json', description: 'errors as a JSON object on stdout (logs: --log-format json)' },
   ],
   fromEnv: redisFromEnv,
-  schema: z.object({ redis: redisUrl.optional(), prefix: keyPrefix, json: flag }),
+  schema: z.object({ redis: redisUrl.optional(), prefix: keyPrefix, listen, json: flag }),
   run: (ctx, o) => schedulerCommand(ctx, o),
 });
 
@@ -48,10 +49,15 @@ async function schedulerCommand(ctx: CliContext, opts: DistributedOptions): Prom
   const dir = path.resolve(config.baseDir, config.estate.paths?.schedules ?? 'schedules');
   const watcher = watch(dir, resync);
   const timer = setInterval(resync, 60_000);
+  // Queue gauges and the estate's, read from the state store like any other process's (metrics of the config it started with).
+  const state = await ctx.openState(config);
+  const metrics = await ctx.startMetrics({ config, state, listen: opts.listen, queue: { connection, prefix: opts.prefix } });
   ctx.logger.info({ redis: connection.safe, prefix: opts.prefix, schedules: config.schedules.size }, 'scheduler running; Ctrl-C to stop');
   await waitForStop(ctx.signal);
   watcher.close();
   clearInterval(timer);
   clearTimeout(pending);
+  await metrics.stop();
+  await state.close();
   return EXIT.ok;
 }

@@ -11,11 +11,12 @@ import { describeCadence, nextFireTime, overdueDrills, startCronScheduler } from
 import { createJobProbe, redisConnection, startWorkers, syncSchedulers } from '../../queue/index.js';
 import type { Runtime } from '../../jobs/index.js';
 import type { AlertRunner } from '../../alerts/index.js';
+import type { MetricsHandle } from '../../metrics/index.js';
 import type { EventBus } from '../../events/index.js';
 import { renderFreshness, summaries } from '../check.js';
 import { EXIT, type CliContext } from '../context.js';
 import { defineCommand } from './define.js';
-import { flag, keyPrefix, redisUrl } from './options.js';
+import { flag, keyPrefix, listen, LISTEN_OPTION, redisUrl } from './options.js';
 
 const SWEEP_EVERY_MS = 5 * 60_000;
 
@@ -24,7 +25,7 @@ const SWEEP_EVERY_MS = 5 * 60_000;
  * it, sweeps dead drills' sandboxes, catches up on copies, shows one freshness table,
  * runs overdue drills, then runs schedules/ (node-cron, or BullMQ with --redis) until a signal.
  */
-async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: string; json?: boolean } = {}): Promise<number> {
+async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: string; listen?: { host: string; port: number }; json?: boolean } = {}): Promise<number> {
   const config = await loadConfig(ctx.configPath);
   if (opts.redis) requireSharedState(config, 'lifeboat start --redis');
   const log = ctx.logger;
@@ -34,6 +35,7 @@ async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: st
   }
   const runtime = await ctx.openRuntime(config);
   let alerting: AlertRunner | undefined;
+  let metrics: MetricsHandle | undefined;
   try {
     // Runs and sandboxes left by drills that died with an earlier process go first.
     const probe = opts.redis ? createJobProbe(redisConnection(opts.redis), opts.prefix ?? 'lifeboat', log) : undefined;
@@ -53,8 +55,16 @@ async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: st
 
     // Embedded: node-cron in this process. With --redis: BullMQ schedulers and workers, as `lifeboat scheduler` + `lifeboat worker`.
     const scheduler = opts.redis ? await startQueueMode(runtime, opts.redis, opts.prefix ?? 'lifeboat', log) : { ...startCronScheduler(runtime, log), bus: runtime.bus };
+    // This process's own work (the first drills) is told on its local bus; with --redis, the workers' on the Redis stream.
+    metrics = await ctx.startMetrics({
+      config,
+      state: runtime.state,
+      buses: [...new Set([runtime.bus, scheduler.bus])],
+      listen: opts.listen,
+      queue: opts.redis ? { connection: redisConnection(opts.redis), prefix: opts.prefix ?? 'lifeboat' } : undefined,
+    });
     // Alerts from what the first check found, and from every change from now on (on the bus the jobs record on).
-    alerting = await ctx.startAlerting({ ...runtime, bus: scheduler.bus });
+    alerting = await ctx.startAlerting({ ...runtime, bus: scheduler.bus }, metrics.metrics);
     void alerting.tick();
     // Embedded mode sweeps again every few minutes (a `drill run` killed meanwhile); with --redis the workers do.
     const sweeping = opts.redis
@@ -97,6 +107,7 @@ async function startCommand(ctx: CliContext, opts: { redis?: string; prefix?: st
   } finally {
     // Events heard while stopping are evaluated before the state closes.
     await alerting?.stop();
+    await metrics?.stop();
     await runtime.close();
   }
 }
@@ -122,6 +133,7 @@ export const start = defineCommand({
   options: [
     { flags: '--redis [url]', description: 'scheduler and worker on BullMQ in this process (url default: REDIS_URL)' },
     { flags: '--prefix <prefix>', description: 'BullMQ key prefix', default: 'lifeboat' },
+    LISTEN_OPTION,
     { flags: '--json', description: 'machine-readable output, one JSON object per line' },
   ],
   // `--redis` without a URL means REDIS_URL; an empty --redis '' means embedded mode.
@@ -136,6 +148,7 @@ export const start = defineCommand({
       .transform((v) => (typeof v === 'string' && v ? v : undefined))
       .pipe(redisUrl.optional()),
     prefix: keyPrefix,
+    listen,
     json: flag,
   }),
   run: (ctx, o) => startCommand(ctx, o),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './define.js';
-import { concurrency, durationMs, flag, keyPrefix, redisFromEnv, redisUrl } from './options.js';
+import { concurrency, durationMs, flag, keyPrefix, listen, LISTEN_OPTION, redisFromEnv, redisUrl } from './options.js';
 import { loadConfig } from '../../config/index.js';
 import { startWorkers } from '../../queue/index.js';
 import { EXIT, type CliContext } from '../context.js';
@@ -16,6 +16,7 @@ export const worker = defineCommand({
     { flags: '--concurrency <queue=n...>', description: 'jobs at once per queue, e.g. drill=2 freshness=4' },
     { flags: '--stall-timeout <duration>', description: 'a worker silent this long is taken for dead and its job handed to another (default 60s)' },
     { flags: '--shutdown-timeout <duration>', description: 'on SIGTERM, how long running jobs may take before they are aborted and requeued (default 60s)' },
+    LISTEN_OPTION,
     { flags: '--json', description: 'errors as a JSON object on stdout (logs: --log-format json)' },
   ],
   fromEnv: redisFromEnv,
@@ -26,6 +27,7 @@ export const worker = defineCommand({
     // BullMQ checks for stalled jobs every half lock; below a second it would do little else.
     stallTimeout: durationMs('--stall-timeout', 2_000).optional(),
     shutdownTimeout: durationMs('--shutdown-timeout').optional(),
+    listen,
     json: flag,
   }),
   run: (ctx, { stallTimeout, shutdownTimeout, ...o }) => workerCommand(ctx, { ...o, lockDurationMs: stallTimeout, shutdownMs: shutdownTimeout }),
@@ -39,13 +41,15 @@ async function workerCommand(ctx: CliContext, opts: DistributedOptions): Promise
   requireSharedState(config, 'lifeboat worker');
   const runtime = await ctx.openRuntime(config);
   const pool = startWorkers(runtime, connection, opts.prefix, ctx.logger, { concurrency, lockDurationMs });
+  const metrics = await ctx.startMetrics({ config, state: runtime.state, buses: [pool.bus], listen: opts.listen, queue: { connection, prefix: opts.prefix } });
   // Every worker judges alerts on what any worker records; the state store's lock queues each transition once.
-  const alerting = await ctx.startAlerting({ ...runtime, bus: pool.bus });
+  const alerting = await ctx.startAlerting({ ...runtime, bus: pool.bus }, metrics.metrics);
   ctx.logger.info({ redis: connection.safe, prefix: opts.prefix }, 'worker running; Ctrl-C to stop');
   await waitForStop(ctx.signal);
   ctx.logger.info({ deadlineMs: deadline ?? 60_000 }, 'stopping: finishing running jobs');
   await pool.close(deadline);
   await alerting.stop();
+  await metrics.stop();
   await runtime.close();
   ctx.logger.info('stopped');
   return EXIT.ok;
