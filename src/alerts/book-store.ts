@@ -1,3 +1,4 @@
+import { unanswered } from './outbox.js';
 import { emptyBook, type AlertBook } from './types.js';
 
 /** The keyed document the state store keeps the book in (state's KeyedDocument, by shape: alerts does not import state). */
@@ -22,6 +23,7 @@ export function flattenBook(book: AlertBook): Record<string, unknown> {
     ...Object.fromEntries(Object.entries(book.outbox).map(([k, v]) => [`outbox:${k}`, v])),
     ...Object.fromEntries(Object.entries(book.silences).map(([k, v]) => [`silence:${k}`, v])),
     ...Object.fromEntries(Object.entries(book.facts).map(([k, v]) => [`fact:${k}`, v])),
+    ...(book.inputsAt ? { 'meta:inputsAt': book.inputsAt } : {}),
   };
 }
 
@@ -35,15 +37,18 @@ export function unflattenBook(flat: Record<string, unknown>): AlertBook {
     else if (part === 'outbox') book.outbox[id] = v as AlertBook['outbox'][string];
     else if (part === 'silence') book.silences[id] = v as AlertBook['silences'][string];
     else if (part === 'fact') book.facts[id] = v as AlertBook['facts'][string];
+    else if (k === 'meta:inputsAt' && typeof v === 'string') book.inputsAt = v;
   }
   return book;
 }
 
-/** What `status` says of alerting: how many fire, how many of those are silenced, messages given up on or still waiting. */
+/** What `status` says of alerting: how many fire, how many of those are silenced, messages given up on (and not made good since) or still waiting. */
 export function alertSummary(book: AlertBook): { firing: number; silenced: number; deadLetters: number; waiting: number } {
   const alerts = Object.values(book.alerts).filter((a) => a.status === 'firing');
   const messages = Object.values(book.outbox);
-  return { firing: alerts.length, silenced: alerts.filter((a) => a.silencedBy).length, deadLetters: messages.filter((n) => n.state === 'dead').length, waiting: messages.filter((n) => n.state === 'pending' || n.state === 'sending').length };
+  // Dead letters a later delivery to the same route has made good do not count: the route works again.
+  const deadLetters = [...unanswered(book).values()].reduce((k, list) => k + list.length, 0);
+  return { firing: alerts.length, silenced: alerts.filter((a) => a.silencedBy).length, deadLetters, waiting: messages.filter((n) => n.state === 'pending' || n.state === 'sending').length };
 }
 
 /** The alert book over the state store's keyed document: one row per alert, message, silence and fact in PostgreSQL. */

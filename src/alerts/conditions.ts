@@ -1,4 +1,4 @@
-import { formatDuration, type LoadedConfig } from '../config/index.js';
+import { formatDuration, rpoOf, type LoadedConfig } from '../config/index.js';
 import type { CopyRecord } from '../copy/index.js';
 import type { DrillRun } from '../drills/index.js';
 import type { FreshnessState } from '../freshness/index.js';
@@ -33,8 +33,23 @@ export function evaluateConditions(i: AlertInputs): Condition[] {
     const owner = extra.resource ? config.resources.get(extra.resource)?.owner : undefined;
     return { rule, subject, ...extra, ...(owner ? { owner } : {}) };
   };
-  const push = (rule: RuleId, subject: string, c: { summary: string; details: Condition['details']; since: string; route?: string; labels: Omit<AlertLabels, 'rule' | 'subject'> }) =>
-    out.push({ rule, subject, severity: severityOf(rule, c.labels.resource), summary: c.summary, details: c.details, labels: labelsOf(rule, subject, c.labels), since: c.since, ...(c.route ? { route: c.route } : {}) });
+  // A planned backup outage mutes the resource's freshness and copy-lag alerts like a silence: kept, not told, and not resolved by the window.
+  const mutedOf = (resource?: string) => {
+    const w = resource ? maintenanceNow(config.resources.get(resource)?.maintenance, i.now) : undefined;
+    return w ? { mutedBy: `maintenance until ${w.to}: ${w.reason}` } : {};
+  };
+  const push = (rule: RuleId, subject: string, c: { summary: string; details: Condition['details']; since: string; route?: string; labels: Omit<AlertLabels, 'rule' | 'subject'>; muted?: boolean }) =>
+    out.push({
+      rule,
+      subject,
+      severity: severityOf(rule, c.labels.resource),
+      summary: c.summary,
+      details: c.details,
+      labels: labelsOf(rule, subject, c.labels),
+      since: c.since,
+      ...(c.route ? { route: c.route } : {}),
+      ...(c.muted ? mutedOf(c.labels.resource) : {}),
+    });
 
   // Backups and copy lag: the freshness sweep's state, one subject per resource and per resource@destination.
   for (const [subject, s] of Object.entries(i.freshness)) {
@@ -42,13 +57,14 @@ export function evaluateConditions(i: AlertInputs): Condition[] {
     if (at < 0) {
       const rule = FRESHNESS_RULE[s.status];
       const r = config.resources.get(subject);
-      if (!rule || !r || inMaintenance(r.maintenance, i.now)) continue;
+      if (!rule || !r) continue;
       push(rule, subject, {
         summary: `backup of ${subject} is ${s.status}: ${s.reason ?? 'see lifeboat check'}`,
-        details: { since: s.since, target: `RPO ${formatDuration(r.rpo ?? config.estate.defaults?.rpo ?? 0)}`, region: r.region, lastChecked: s.checkedAt ?? null, runbook: runbookOf(config, rule) },
+        details: { since: s.since, target: `RPO ${formatDuration(rpoOf(r, config.estate))}`, region: r.region, lastChecked: s.checkedAt ?? null, runbook: runbookOf(config, rule) },
         since: s.since,
         route: r.alertRoute,
         labels: { resource: subject, region: r.region },
+        muted: true,
       });
     } else if (s.status !== 'fresh') {
       const resource = subject.slice(0, at);
@@ -62,6 +78,7 @@ export function evaluateConditions(i: AlertInputs): Condition[] {
         since: s.since,
         route: policy?.alertRoute ?? r.alertRoute,
         labels: { resource, region },
+        muted: true,
       });
     }
   }
@@ -157,10 +174,10 @@ export function evaluateConditions(i: AlertInputs): Condition[] {
   return out;
 }
 
-/** Whether a planned backup outage mutes the resource's freshness alerts now. */
-export function inMaintenance(windows: readonly { from: string; to: string }[] | undefined, now: Date): boolean {
+/** The planned backup outage the resource is in now, if any. */
+export function maintenanceNow<W extends { from: string; to: string }>(windows: readonly W[] | undefined, now: Date): W | undefined {
   const t = now.getTime();
-  return (windows ?? []).some((w) => Date.parse(w.from) <= t && t < Date.parse(w.to));
+  return (windows ?? []).find((w) => Date.parse(w.from) <= t && t < Date.parse(w.to));
 }
 
 function runbookOf(config: LoadedConfig, rule: RuleId): string | null {

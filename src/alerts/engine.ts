@@ -11,7 +11,7 @@ import type { Channel } from './channels/types.js';
 import { evaluateConditions } from './conditions.js';
 import { FACT_EVENTS, foldEvent, maintenanceChanges } from './facts.js';
 import { advance, type LifecycleChanges } from './lifecycle.js';
-import { claimDue, deliveryFailures, prune, settle, type RetryPolicy, type SendResult } from './outbox.js';
+import { anyDue, claimDue, deliveryFailures, prune, settle, type RetryPolicy, type SendResult } from './outbox.js';
 import { RULES, type RuleId } from './rules.js';
 import type { Notification } from './types.js';
 
@@ -81,10 +81,12 @@ export function createAlertEngine(d: AlertEngineDeps): AlertEngine {
         .update((book) => {
           let facts = book.facts;
           for (const e of events) if (FACT_EVENTS.has(e.type)) facts = foldEvent(facts, e, now);
+          // Another process judged newer state meanwhile: judging this older read over it would resolve and re-fire what did not change.
+          if (book.inputsAt && Date.parse(book.inputsAt) > now.getTime()) return { book: { ...book, facts }, value: { changes: { fired: [], repeated: [], resolved: [] }, windows: [] } };
           const conditions = [...evaluateConditions({ now, config: d.config, freshness, latestRuns: runs, cadences, copies: Object.values(registry), facts }), ...deliveryFailures(book, alerts?.deliveryFailureRoute)];
           const windows = maintenanceChanges(facts, d.config, now);
           const { book: next, changes } = advance({ ...book, facts: windows.facts }, conditions, { now, ...lifecycle });
-          return { book: prune(next, now), value: { changes, windows: windows.events } };
+          return { book: { ...prune(next, now), inputsAt: now.toISOString() }, value: { changes, windows: windows.events } };
         })
         .then(async ({ changes, windows }) => {
           // Recorded by the one process whose update saw the window change, after the lock.
@@ -94,20 +96,14 @@ export function createAlertEngine(d: AlertEngineDeps): AlertEngine {
     },
 
     async dispatch(signal) {
+      // Most seconds nothing is due: a read, not a locked rewrite of the book.
+      if (!anyDue(await d.book.read(), d.clock.now())) return [];
       const claimed = await d.book.update((book) => {
         const r = claimDue(book, d.clock.now());
         return { book: r.book, value: r.claimed };
       });
-      const results: { id: string; route: string; result: SendResult }[] = [];
-      // One route's messages in order; routes at once, so one slow receiver does not hold the others up.
-      const byRoute = new Map<string, Notification[]>();
-      for (const n of claimed) byRoute.set(n.route, [...(byRoute.get(n.route) ?? []), n]);
-      await Promise.all(
-        [...byRoute.values()].map(async (list) => {
-          for (const n of list) results.push({ id: n.id, route: n.route, result: await sendOne(n, signal) });
-        }),
-      );
-      return results;
+      // One message per route (claimDue keeps each route in order); routes at once, so a slow receiver holds up only its own.
+      return Promise.all(claimed.map(async (n) => ({ id: n.id, route: n.route, result: await sendOne(n, signal) })));
     },
   };
 

@@ -41,7 +41,7 @@ export function advance(book: AlertBook, conditions: readonly Condition[], o: Li
       rec.status = 'firing';
       rec.firingSince = now;
     }
-    const silence = silenceFor(Object.values(book.silences), c.labels, o.now);
+    const silence = c.mutedBy ? { id: c.mutedBy } : silenceFor(Object.values(book.silences), c.labels, o.now);
     if (silence) rec.silencedBy = silence.id;
     else delete rec.silencedBy;
     if (rec.status === 'firing' && c.route && !silence) {
@@ -60,8 +60,8 @@ export function advance(book: AlertBook, conditions: readonly Condition[], o: Li
     if (seen.has(fp)) continue;
     const route = rec.condition.route;
     if (rec.status !== 'firing' || !route || !rec.lastNotifiedAt) continue;
-    // Its firing is still waiting in an open message: take it out instead of telling both.
-    if (withdraw(next, route, fp, t)) continue;
+    // Its firing still waiting (grouping, or retrying after a failure) is taken out; a resolve goes only where a firing may have arrived.
+    if (!withdraw(next, route, fp)) continue;
     queue(next, route, { ...notified(rec, 'resolved'), status: 'resolved', endsAt: now }, o);
     changes.resolved.push(fp);
   }
@@ -89,11 +89,20 @@ function queue(book: AlertBook, route: string, alert: NotifiedAlert, o: Lifecycl
   book.outbox[id] = { id, route, alerts: [alert], createdAt: o.now.toISOString(), state: 'pending', notBefore: new Date(t + o.groupWaitMs(route)).toISOString(), attempts: 0 };
 }
 
-function withdraw(book: AlertBook, route: string, fp: string, t: number): boolean {
-  const open = openMessage(book, route, t);
-  if (!open?.alerts.some((a) => a.fingerprint === fp && a.reason === 'firing')) return false;
-  const alerts = open.alerts.filter((a) => a.fingerprint !== fp);
-  if (alerts.length) book.outbox[open.id] = { ...open, alerts };
-  else delete book.outbox[open.id];
-  return true;
+/**
+ * Takes the alert's firing out of every message of the route not sent yet, and says whether a resolve is
+ * still owed: whether a message that carried it was delivered, or is being sent now (the route sends in order,
+ * so the resolve cannot overtake it).
+ */
+function withdraw(book: AlertBook, route: string, fp: string): boolean {
+  let told = false;
+  for (const n of Object.values(book.outbox)) {
+    if (n.route !== route || !n.alerts.some((a) => a.fingerprint === fp && a.status === 'firing')) continue;
+    if (n.state === 'delivered' || n.state === 'sending') told = true;
+    if (n.state !== 'pending') continue;
+    const alerts = n.alerts.filter((a) => a.fingerprint !== fp);
+    if (alerts.length) book.outbox[n.id] = { ...n, alerts };
+    else delete book.outbox[n.id];
+  }
+  return told;
 }

@@ -1,5 +1,6 @@
 import { channelFor, type Channel } from './channels/index.js';
 import { repeatOf } from './engine.js';
+import { DEFAULT_EVALUATE_EVERY_MS } from './runner.js';
 import { resolveSecret, type Env, type LoadedConfig } from '../config/index.js';
 import { messageOf } from '../domain/index.js';
 
@@ -18,9 +19,10 @@ export async function alertChannels(config: LoadedConfig, env: Env): Promise<(ro
         const ref = (route as Record<string, unknown>)[f];
         if (ref && typeof ref === 'object') values[f] = await resolveSecret(ref as Parameters<typeof resolveSecret>[0], `alertRoutes.${name}.${f}`, env, config.baseDir);
       }
+      // Alertmanager must hear again before its endsAt: the resend comes with the repeat, or the next evaluation if that is later.
       channels.set(
         name,
-        channelFor(route, (f) => values[f], repeatOf(route)),
+        channelFor(route, (f) => values[f], Math.max(repeatOf(route), config.estate.alerts?.evaluateEvery ?? DEFAULT_EVALUATE_EVERY_MS)),
       );
     } catch (err) {
       const why = `alert route ${name} cannot send: ${messageOf(err)}`;

@@ -66,9 +66,10 @@ export function startAlertRunner(o: { engine: AlertEngine; bus: EventBus; logger
       clearTimeout(settle);
       clearInterval(evaluating);
       clearInterval(dispatching);
+      // Sends in flight are cut short (their messages go back to pending for the next process) rather than waited for.
+      stopping.abort();
       await serial(evaluate);
       stopped = true;
-      stopping.abort();
       await running;
     },
   };

@@ -30,6 +30,8 @@ export interface Condition extends AlertContent {
   route?: string;
   /** When the condition began, as the state it comes from says (not when it was first seen). */
   since: string;
+  /** Muted by something other than a silence (a maintenance window): tracked, not told. */
+  mutedBy?: string;
 }
 
 export type AlertStatus = 'pending' | 'firing';
@@ -107,6 +109,8 @@ export interface AlertBook {
   silences: Record<string, Silence>;
   /** Keyed scrub, ledger, sweep:<lease>, refused:<drill>. */
   facts: Record<string, Fact>;
+  /** When the state the last evaluation judged was read: an evaluation that read older state is not applied over it. */
+  inputsAt?: string;
 }
 
 export const emptyBook = (): AlertBook => ({ alerts: {}, outbox: {}, silences: {}, facts: {} });

@@ -14,3 +14,4 @@ export { manifestSchema, MANIFEST_SUFFIX, type Manifest } from './schemas/manife
 export { resolveSecret, secretRefsOf, unresolvedSecrets, type Env } from './secrets.js';
 export type { SecretRef } from './schemas/common.js';
 export { DEFAULT_TIME_ZONE } from './schemas/common.js';
+export { DEFAULT_RPO_MS, rpoOf } from './targets.js';

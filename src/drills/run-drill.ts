@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Completeness } from '../checks/index.js';
-import { formatDuration, type Drill, type LoadedConfig, type Resource } from '../config/index.js';
+import { formatDuration, rpoOf, type Drill, type LoadedConfig, type Resource } from '../config/index.js';
 import { LifeboatError, isRetryable, messageOf, type Logger } from '../domain/index.js';
 import type { EvidenceDeps } from '../freshness/index.js';
 import { createDumpRestorer, type BackupRef, type LeaseStore, type Restorer, type SandboxProvider } from '../providers/index.js';
@@ -40,7 +40,6 @@ export interface DrillDeps extends EvidenceDeps {
 }
 
 const DEFAULT_RTO_MS = 3_600_000;
-const DEFAULT_RPO_MS = 24 * 3_600_000;
 const DEFAULT_TIMEOUT_MS = 6 * 3_600_000;
 
 export function makeRunId(drill: string, now: Date, random: () => number): string {
@@ -58,7 +57,7 @@ function targetsOf(drill: Drill, resource: Resource, config: LoadedConfig) {
   const d = config.estate.defaults ?? {};
   return {
     rtoMs: drill.targets?.rto ?? resource.rto ?? d.rto ?? DEFAULT_RTO_MS,
-    rpoMs: drill.targets?.rpo ?? resource.rpo ?? d.rpo ?? DEFAULT_RPO_MS,
+    rpoMs: drill.targets?.rpo ?? rpoOf(resource, config.estate),
     completeness: drill.targets?.completeness ?? resource.completeness ?? d.completeness ?? 1,
   };
 }

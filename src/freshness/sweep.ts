@@ -1,4 +1,4 @@
-import type { LoadedConfig, Resource } from '../config/index.js';
+import { rpoOf, type LoadedConfig, type Resource } from '../config/index.js';
 import { messageOf, mapLimit } from '../domain/index.js';
 import type { BackupDeps } from './backup-deps.js';
 import { classify, type Inspected } from './classify.js';
@@ -24,7 +24,6 @@ export interface SweepStats {
   durationMs: number;
 }
 
-const DEFAULT_RPO_MS = 24 * 3_600_000;
 const PREFETCH_FROM = 200;
 const PREFETCH_CHUNK = 1000;
 
@@ -40,7 +39,7 @@ export async function sweepFreshness(config: LoadedConfig, deps: SweepDeps, opts
 
   /** `listingFailed`: the batch listing meant to read this resource's folder failed, so nothing was read. */
   const checkOne = async (resource: Resource, listingFailed?: unknown): Promise<FreshnessResult> => {
-    const rpoMs = resource.rpo ?? defaults.rpo ?? DEFAULT_RPO_MS;
+    const rpoMs = rpoOf(resource, config.estate);
     const graceMs = resource.grace ?? defaults.grace ?? 0;
     try {
       if (listingFailed !== undefined) throw new Error(`listing its folder on the worker thread failed: ${messageOf(listingFailed)}`);

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { alertBookOver, type FlatDocument } from '../alerts/index.js';
-import type { LoadedConfig } from '../config/index.js';
+import { rpoOf, type LoadedConfig } from '../config/index.js';
 import type { CopyRegistryStore } from '../copy/index.js';
 import type { Clock } from '../domain/index.js';
 import type { DrillRun, RunStore } from '../drills/index.js';
@@ -57,7 +57,7 @@ export function createEstateMetrics(src: MetricsSources): EstateMetrics {
   const drillRto = g('lifeboat_drill_rto_seconds', 'RTO achieved by the newest finished run.', ['drill', 'resource']);
   const drillRpo = g('lifeboat_drill_rpo_seconds', 'RPO achieved by the newest finished run (absent when not measured).', ['drill', 'resource']);
   const drillCompleteness = g('lifeboat_drill_completeness_ratio', 'Completeness achieved by the newest finished run (absent when unknown).', ['drill', 'resource']);
-  const drillScore = g('lifeboat_drill_score', 'Score (0-100) of the newest finished run.', ['drill', 'resource']);
+  const drillScore = g('lifeboat_drill_score', 'Score (0-100) of the newest finished run (0 when it could not finish).', ['drill', 'resource']);
   const drillOverdue = g('lifeboat_drill_overdue', '1 when the drill has no passed run within its cadence plus grace.', ['drill', 'resource']);
   const alertsFiring = g('lifeboat_alerts_firing', 'Alerts firing now, by rule and severity (silenced ones included).', ['rule', 'severity']);
   const queueJobs = g('lifeboat_queue_jobs', 'Jobs per queue and state (distributed mode).', ['queue', 'state']);
@@ -78,6 +78,8 @@ export function createEstateMetrics(src: MetricsSources): EstateMetrics {
       drillLastRun.set(l, epoch(last.startedAt));
       if (passed) drillLastSuccess.set(l, epoch(passed.startedAt));
       const s = last.score;
+      // A run that could not finish has no score: 0, so "did not pass" reads the same for it as for a failed one.
+      if (!s) drillScore.set(l, 0);
       if (s) {
         if (s.rto.achieved !== null) drillRto.set(l, seconds(s.rto.achieved));
         if (s.rpo.achieved !== null) drillRpo.set(l, seconds(s.rpo.achieved));
@@ -102,7 +104,7 @@ export function createEstateMetrics(src: MetricsSources): EstateMetrics {
       if (at < 0) {
         const l = { resource: resource.id, region: resource.region, owner };
         if (s.newestUsableAt) backupAge.set(l, seconds(now.getTime() - Date.parse(s.newestUsableAt)));
-        rpoTarget.set(l, seconds(resource.rpo ?? config.estate.defaults?.rpo ?? 0));
+        rpoTarget.set(l, seconds(rpoOf(resource, config.estate)));
         for (const status of STATUSES) backupStatus.set({ ...l, status }, s.status === status ? 1 : 0);
         if (s.checkedAt) lastVerified.set(l, epoch(s.checkedAt));
       } else {

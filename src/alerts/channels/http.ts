@@ -18,7 +18,8 @@ export function retryAfterMs(header: string | null, now: Date): number | undefin
  * `okWhen` lets a receiver that answers 200 with an error code in the body (WeCom, DingTalk) say so.
  */
 export async function post(url: string, body: string, headers: Record<string, string>, o: { signal?: AbortSignal; now: Date; timeoutMs?: number; okWhen?: (text: string) => string | undefined; redact?: (s: string) => string }): Promise<SendResult> {
-  const redact = o.redact ?? ((s: string) => s);
+  // Node's errors can quote the URL, which for some receivers (Slack, a robot's key) is the secret.
+  const redact = (s: string) => (o.redact ?? ((x: string) => x))(s.split(url).join('<url>'));
   const timeout = AbortSignal.timeout(o.timeoutMs ?? SEND_TIMEOUT_MS);
   const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
   let res: Response;

@@ -21,6 +21,15 @@ export const ALERT_RULE_IDS = [
   'delivery-failures',
 ] as const;
 
+/** Where alerts are posted: http or https only (a data: or file: URL would "deliver" to nobody), and no credentials in it (they would show in errors). */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).refine(
+  (u) => {
+    const parsed = new URL(u);
+    return !parsed.username && !parsed.password;
+  },
+  { error: "expected a URL without user:password@: give credentials as the route's token or secret" },
+);
+
 export const severitySchema = z.enum(['critical', 'warning', 'info']);
 const ruleIdSchema = z.enum(ALERT_RULE_IDS, { error: `expected a rule: ${ALERT_RULE_IDS.join(', ')}` });
 
@@ -33,21 +42,21 @@ const routeCommon = {
 export const alertRouteSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('webhook'),
-    url: z.url(),
+    url: httpUrl,
     secret: secretRefSchema.optional().meta({ description: 'Signs each message: X-Lifeboat-Signature is sha256=HMAC-SHA256(secret, "<X-Lifeboat-Timestamp>.<body>").' }),
     token: secretRefSchema.optional().meta({ description: 'Sent as Authorization: Bearer <token>.' }),
     ...routeCommon,
   }),
-  z.strictObject({ kind: z.literal('wecom'), key: secretRefSchema, url: z.url().optional().meta({ description: "Another endpoint than WeCom's (a proxy)." }), ...routeCommon }),
+  z.strictObject({ kind: z.literal('wecom'), key: secretRefSchema, url: httpUrl.optional().meta({ description: "Another endpoint than WeCom's (a proxy)." }), ...routeCommon }),
   z.strictObject({
     kind: z.literal('dingtalk'),
     accessToken: secretRefSchema,
     secret: secretRefSchema.meta({ description: "The robot's signing secret (SEC…): every message's URL is signed with it." }),
-    url: z.url().optional().meta({ description: "Another endpoint than DingTalk's (a proxy)." }),
+    url: httpUrl.optional().meta({ description: "Another endpoint than DingTalk's (a proxy)." }),
     ...routeCommon,
   }),
   z.strictObject({ kind: z.literal('slack'), webhookUrl: secretRefSchema, ...routeCommon }),
-  z.strictObject({ kind: z.literal('pagerduty'), routingKey: secretRefSchema, url: z.url().optional().meta({ description: 'Another endpoint than PagerDuty Events v2 (a proxy).' }), ...routeCommon }),
+  z.strictObject({ kind: z.literal('pagerduty'), routingKey: secretRefSchema, url: httpUrl.optional().meta({ description: 'Another endpoint than PagerDuty Events v2 (a proxy).' }), ...routeCommon }),
   z.strictObject({
     kind: z.literal('email'),
     host: z.string().min(1),
@@ -60,7 +69,7 @@ export const alertRouteSchema = z.discriminatedUnion('kind', [
     to: z.array(z.string().min(3)).min(1),
     ...routeCommon,
   }),
-  z.strictObject({ kind: z.literal('alertmanager'), url: z.url().meta({ description: 'Alertmanager base URL, e.g. http://alertmanager:9093' }), ...routeCommon }),
+  z.strictObject({ kind: z.literal('alertmanager'), url: httpUrl.meta({ description: 'Alertmanager base URL, e.g. http://alertmanager:9093' }), ...routeCommon }),
 ]);
 export type AlertRoute = z.output<typeof alertRouteSchema>;
 
@@ -86,7 +95,7 @@ export const alertsSchema = z
     evaluateEvery: durationSchema.optional().meta({ description: 'How often rules are evaluated besides after every change (default 30s).' }),
     route: idSchema.optional().meta({ description: 'Route for alerts about lifeboat itself and the estate as a whole (ledger, scrub, sweep).' }),
     deliveryFailureRoute: idSchema.optional().meta({ description: 'Where dead letters of another route are told (never the failing route itself).' }),
-    runbookUrl: z.url().optional().meta({ description: 'Base of the runbook links: each alert links <runbookUrl>#<rule>.' }),
+    runbookUrl: httpUrl.optional().meta({ description: 'Base of the runbook links: each alert links <runbookUrl>#<rule>.' }),
     maxAttempts: z.number().int().min(1).max(50).optional().meta({ description: 'Delivery attempts before a message is dead-lettered (default 8).' }),
     rules: z
       .partialRecord(ruleIdSchema, z.strictObject({ severity: severitySchema.optional(), for: durationField({ allowZero: true }).optional() }))

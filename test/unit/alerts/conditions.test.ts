@@ -49,15 +49,17 @@ describe('the alert rules', () => {
 
   it('backups: one condition per bad status, with the route, owner, severity overrides and the reason', () => {
     const c = evaluateConditions(inputs({ freshness: { shop: state('stale', 'newest usable backup is 2d old'), crm: state('missing', 'no backups'), 'shop@b': state('stale', 'newest copy 30h old') } as never }));
-    expect(c.map((x) => [x.rule, x.subject, x.severity, x.route])).toEqual([
-      ['backup-stale', 'shop', 'warning', 'oncall'],
-      ['copy-lag', 'shop@b', 'warning', 'dba'],
+    expect(c.map((x) => [x.rule, x.subject, x.severity, x.route, x.mutedBy])).toEqual([
+      ['backup-stale', 'shop', 'warning', 'oncall', undefined],
+      // crm is in its maintenance window: kept, muted.
+      ['backup-missing', 'crm', 'critical', 'oncall', 'maintenance until 2026-12-02T11:00:00Z: storage move'],
+      ['copy-lag', 'shop@b', 'warning', 'dba', undefined],
     ]);
     expect(c[0]).toMatchObject({ summary: 'backup of shop is stale: newest usable backup is 2d old', labels: { rule: 'backup-stale', subject: 'shop', resource: 'shop', region: 'a', owner: 'team-shop' }, since: '2026-12-02T08:00:00.000Z' });
-    // crm is in its maintenance window: muted. A failing shop gets its own severity.
+    // A failing shop gets its own severity.
     const failing = evaluateConditions(inputs({ freshness: { shop: state('failing', 'truncated') } as never }));
     expect(failing.map((x) => [x.rule, x.severity])).toEqual([['backup-failing', 'info']]);
-    expect(evaluateConditions(inputs({ now: new Date('2026-12-02T11:00:00.000Z'), freshness: { crm: state('missing', 'no backups') } as never })).map((x) => x.subject)).toEqual(['crm']);
+    expect(evaluateConditions(inputs({ now: new Date('2026-12-02T11:00:00.000Z'), freshness: { crm: state('missing', 'no backups') } as never })).map((x) => [x.subject, x.mutedBy])).toEqual([['crm', undefined]]);
   });
 
   it('drills: failed, partially failed, a missed target and inconclusive each say so; a passed run says nothing', () => {
@@ -106,5 +108,20 @@ describe('the alert rules', () => {
     const closed = maintenanceChanges(opened.facts, c, new Date('2026-12-02T11:00:00Z'));
     expect(closed.events).toEqual([{ type: 'alert.maintenance-ended', resource: 'crm', from: '2026-12-02T09:00:00Z', to: '2026-12-02T11:00:00Z', reason: 'storage move' }]);
     expect(closed.facts).toEqual({});
+  });
+});
+
+describe('alert route URLs', () => {
+  const parse = (url: string) => estateSchema.safeParse({ version: 1, regions: {}, resources: [], alertRoutes: { r: { kind: 'webhook', url } } });
+  it('takes http and https; refuses other schemes (a data: URL would "deliver" to nobody) and credentials in the URL', () => {
+    expect(parse('https://hooks.example.com/x').success).toBe(true);
+    expect(parse('http://127.0.0.1:9095/lifeboat').success).toBe(true);
+    const data = parse('data:text/plain,hello');
+    expect(data.success).toBe(false);
+    expect(JSON.stringify(data.error?.issues)).toContain('expected an http:// or https:// URL');
+    const creds = parse('http://user:pw@am.example:9093');
+    expect(creds.success).toBe(false);
+    expect(JSON.stringify(creds.error?.issues)).toContain("give credentials as the route's token or secret");
+    expect(JSON.stringify(creds.error?.issues)).not.toContain('pw@');
   });
 });

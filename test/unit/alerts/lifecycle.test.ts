@@ -28,6 +28,11 @@ function timeline(o: { forMs?: number; repeatMs?: number; groupWaitMs?: number }
       book = r.book;
       return r.changes;
     },
+    /** The receiver got every message due by now (a dispatch that worked). */
+    deliver(minutes: number) {
+      const t = T0 + minutes * MIN;
+      for (const m of Object.values(book.outbox)) if (m.state === 'pending' && Date.parse(m.notBefore) <= t) book.outbox[m.id] = { ...m, state: 'delivered', deliveredAt: new Date(t).toISOString() };
+    },
     get book() {
       return book;
     },
@@ -42,9 +47,11 @@ describe('the alert lifecycle', () => {
   it('fires once, repeats every `repeat` while firing, and resolves once when it clears', () => {
     const t = timeline({ repeatMs: 60 * MIN });
     expect(t.at(0, [cond('billing')])).toEqual({ fired: ['backup-stale:billing'], repeated: [], resolved: [] });
+    t.deliver(0);
     // Evaluated every minute: nothing new until the hour is up.
     for (let m = 1; m < 60; m++) expect(t.at(m, [cond('billing')])).toEqual({ fired: [], repeated: [], resolved: [] });
     expect(t.at(60, [cond('billing')]).repeated).toEqual(['backup-stale:billing']);
+    t.deliver(60);
     expect(t.at(61, []).resolved).toEqual(['backup-stale:billing']);
     expect(t.at(62, [])).toEqual({ fired: [], repeated: [], resolved: [] });
     expect(t.messages()).toEqual([
@@ -105,9 +112,35 @@ describe('the alert lifecycle', () => {
   it('a resolve is told even under a silence, so an incident opened by its firing can close', () => {
     const t = timeline();
     t.at(0, [cond('a')]);
+    t.deliver(0);
     t.book = { ...t.book, silences: { s1: { id: 's1', matchers: { subject: 'a' }, startsAt: new Date(T0).toISOString(), endsAt: new Date(T0 + 60 * MIN).toISOString(), reason: 'known', createdBy: 'ann' } } };
     t.at(5, [cond('a')]);
     expect(t.at(10, []).resolved).toEqual(['backup-stale:a']);
+  });
+
+  it('a firing that failed and waits to be retried is taken out when it clears: no resolve goes ahead of it, none is owed', () => {
+    const t = timeline();
+    t.at(0, [cond('a'), cond('b')]);
+    // The message was tried and failed; it waits for its retry.
+    const [m] = Object.values(t.book.outbox);
+    t.book = { ...t.book, outbox: { [m!.id]: { ...m!, attempts: 1, lastError: 'HTTP 503', notBefore: new Date(T0 + 5 * MIN).toISOString() } } };
+    expect(t.at(1, [cond('b')]).resolved).toEqual([]);
+    expect(t.messages()).toEqual([{ id: 'm1', alerts: ['firing:b'] }]);
+    // Once told, a resolve is owed and queued.
+    t.deliver(5);
+    expect(t.at(6, []).resolved).toEqual(['backup-stale:b']);
+    expect(t.messages()).toEqual([
+      { id: 'm1', alerts: ['firing:b'] },
+      { id: 'm2', alerts: ['resolved:b'] },
+    ]);
+  });
+
+  it('a planned outage mutes like a silence: tracked, not told, not resolved by the window', () => {
+    const t = timeline();
+    t.at(0, [cond('a')]);
+    t.deliver(0);
+    expect(t.at(1, [cond('a', { mutedBy: 'maintenance until 12:00: storage move' })])).toEqual({ fired: [], repeated: [], resolved: [] });
+    expect(t.book.alerts['backup-stale:a']).toMatchObject({ status: 'firing', silencedBy: 'maintenance until 12:00: storage move' });
   });
 
   it('an alert without a route is tracked (for `alerts` and metrics) and never queued', () => {

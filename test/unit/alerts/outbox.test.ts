@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, claimDue, deliveryFailures, prune, SEND_LEASE_MS, settle, type RetryPolicy } from '../../../src/alerts/outbox.js';
+import { anyDue, backoffMs, claimDue, deliveryFailures, prune, SEND_LEASE_MS, settle, type RetryPolicy } from '../../../src/alerts/outbox.js';
 import { emptyBook, type AlertBook, type Notification } from '../../../src/alerts/types.js';
 
 const T0 = Date.parse('2026-12-02T10:00:00.000Z');
@@ -19,16 +19,22 @@ const message = (id: string, o: Partial<Notification> = {}): Notification => ({
 const bookWith = (...ms: Notification[]): AlertBook => ({ ...emptyBook(), outbox: Object.fromEntries(ms.map((m) => [m.id, m])) });
 
 describe('the outbox', () => {
-  it("claims only what is due, once: a second claimer finds nothing until the sender's lease runs out", () => {
-    const book = bookWith(message('due'), message('later', { notBefore: at(5000).toISOString() }));
+  it("claims one message per route, oldest first, once: another claimer finds nothing until the sender's lease runs out", () => {
+    const book = bookWith(message('first'), message('second', { createdAt: at(1).toISOString() }), message('other', { route: 'pager' }), message('later', { route: 'mail', notBefore: at(5000).toISOString() }));
     const first = claimDue(book, at(0));
-    expect(first.claimed.map((m) => [m.id, m.state, m.attempts])).toEqual([['due', 'sending', 1]]);
+    expect(first.claimed.map((m) => [m.id, m.state, m.attempts])).toEqual([
+      ['first', 'sending', 1],
+      ['other', 'sending', 1],
+    ]);
     expect(claimDue(first.book, at(1000)).claimed).toEqual([]);
-    // The sender died: after its lease another process takes the message over, as attempt 2.
-    expect(claimDue(first.book, at(SEND_LEASE_MS)).claimed.map((m) => [m.id, m.attempts])).toEqual([
-      ['due', 2],
+    // The sender died: after its lease (longer by 10s for each alert it carries) another process takes the message over, as attempt 2.
+    expect(claimDue(first.book, at(SEND_LEASE_MS + 10_000)).claimed.map((m) => [m.id, m.attempts])).toEqual([
+      ['first', 2],
+      ['other', 2],
       ['later', 1],
     ]);
+    expect(anyDue(first.book, at(1000))).toBe(false);
+    expect(anyDue(first.book, at(5000))).toBe(true);
   });
 
   it('backs off exponentially with jitter, capped, and honours a longer Retry-After', () => {
@@ -43,7 +49,7 @@ describe('the outbox', () => {
   });
 
   it('dead-letters after the retry budget, or at once when the receiver refuses for good', () => {
-    let book = bookWith(message('m'), message('bad'));
+    let book = bookWith(message('m'), message('bad', { route: 'other' }));
     for (let attempt = 1; attempt <= 3; attempt++) {
       book = claimDue(book, at(attempt * 60_000)).book;
       book = settle(book, 'm', attempt, { ok: false, retry: true, error: `HTTP 500 (try ${attempt})` }, at(attempt * 60_000), policy);
@@ -54,10 +60,11 @@ describe('the outbox', () => {
   });
 
   it('a late result from a sender whose claim was taken over changes nothing', () => {
+    const lease = SEND_LEASE_MS + 10_000;
     let book = claimDue(bookWith(message('m')), at(0)).book;
-    book = claimDue(book, at(SEND_LEASE_MS)).book;
-    expect(settle(book, 'm', 1, { ok: true, answer: 'HTTP 200' }, at(SEND_LEASE_MS + 1), policy)).toBe(book);
-    expect(settle(book, 'm', 2, { ok: true, answer: 'HTTP 200' }, at(SEND_LEASE_MS + 1), policy).outbox.m).toMatchObject({ state: 'delivered', answer: 'HTTP 200' });
+    book = claimDue(book, at(lease)).book;
+    expect(settle(book, 'm', 1, { ok: true, answer: 'HTTP 200' }, at(lease + 1), policy)).toBe(book);
+    expect(settle(book, 'm', 2, { ok: true, answer: 'HTTP 200' }, at(lease + 1), policy).outbox.m).toMatchObject({ state: 'delivered', answer: 'HTTP 200' });
   });
 
   it('dead letters raise delivery-failures on the failure route until a later message gets through', () => {
