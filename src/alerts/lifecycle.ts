@@ -37,6 +37,12 @@ export function advance(book: AlertBook, conditions: readonly Condition[], o: Li
     seen.add(fp);
     const prev = book.alerts[fp];
     const rec: AlertRecord = prev ? { ...prev, condition: c } : { fingerprint: fp, status: 'pending', condition: c, activeSince: now, notifications: 0 };
+    const oldRoute = prev?.condition.route;
+    if (prev?.lastNotifiedAt && oldRoute && oldRoute !== c.route) {
+      // Moved to another route (the estate changed): the old route's receiver is told it is over, the new one hears it as new.
+      if (withdraw(next, oldRoute, fp)) queue(next, oldRoute, { ...notified(prev, 'resolved'), status: 'resolved', endsAt: now }, o);
+      delete rec.lastNotifiedAt;
+    }
     if (rec.status === 'pending' && t - Date.parse(rec.activeSince) >= o.forMs(c.rule)) {
       rec.status = 'firing';
       rec.firingSince = now;

@@ -143,6 +143,18 @@ describe('the alert lifecycle', () => {
     expect(t.book.alerts['backup-stale:a']).toMatchObject({ status: 'firing', silencedBy: 'maintenance until 12:00: storage move' });
   });
 
+  it('an alert whose route changes while firing is resolved on the old route and told as new on the new one', () => {
+    const t = timeline();
+    t.at(0, [cond('a')]);
+    t.deliver(0);
+    expect(t.at(1, [cond('a', { route: 'pager' })]).fired).toEqual(['backup-stale:a']);
+    expect(Object.values(t.book.outbox).map((m) => [m.route, m.alerts.map((x) => x.reason)])).toEqual([
+      ['oncall', ['firing']],
+      ['oncall', ['resolved']],
+      ['pager', ['firing']],
+    ]);
+  });
+
   it('an alert without a route is tracked (for `alerts` and metrics) and never queued', () => {
     const t = timeline();
     t.at(0, [cond('quiet', { route: undefined })]);
