@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'bullmq';
 import { Queue } from 'bullmq';
 import type { LoadedConfig } from '../config/index.js';
-import type { Clock, Logger } from '../domain/index.js';
+import { messageOf, type Clock, type Logger } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import { createEstateMetrics, startMetricsServer, type MetricsHandle } from '../metrics/index.js';
 import { QUEUE_OF, queueSettings } from '../queue/index.js';
@@ -32,10 +32,11 @@ export async function startMetrics(o: {
   const server = o.listen ? await startMetricsServer({ ...o.listen, scrape: () => metrics.scrape(), logger: o.logger }) : undefined;
   return {
     metrics,
+    // Metrics are a side channel: failing to close them (a Redis connection already gone) is logged, and never turns a clean stop into a failure.
     async stop() {
       for (const s of subs) s.close();
       if (server) await new Promise((r) => (server.closeAllConnections(), server.close(r)));
-      await queues?.close();
+      await queues?.close().catch((err: unknown) => o.logger.warn({ err: messageOf(err) }, 'closing the metrics queue connections failed'));
     },
   };
 }

@@ -52,9 +52,13 @@ async function estate(dir: string, cron: string) {
   await writeFile(path.join(dir, 'schedules/fast.yaml'), `job: freshness\ncron: "${cron}"\n`);
 }
 
+/** What each launched process logged, by process: a failure shows the logs of the ones that did not exit cleanly. */
+const logsOf = new Map<ChildProcess, () => string[]>();
+
 function launch(dir: string, args: string[]): ChildProcess {
-  const { child } = procs.launch([...args, '--log-format', 'json'], { cwd: dir, env: { REDIS_URL: REDIS } });
+  const { child, msgs } = procs.launch([...args, '--log-format', 'json'], { cwd: dir, env: { REDIS_URL: REDIS } });
   children.push(child);
+  logsOf.set(child, msgs);
   return child;
 }
 
@@ -77,7 +81,13 @@ describe('distributed mode on BullMQ', () => {
     expect(st.freshness.db).toMatchObject({ status: 'fresh' });
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.on('close', r) : r(null)))));
-    expect(children.map((c) => c.exitCode)).toEqual([0, 0, 0, 0, 0]);
+    expect(
+      children.map((c) => c.exitCode),
+      children
+        .filter((c) => c.exitCode !== 0)
+        .map((c) => logsOf.get(c)?.().join('\n'))
+        .join('\n---\n'),
+    ).toEqual([0, 0, 0, 0, 0]);
 
     const redis = new Redis(REDIS);
     const runs = (await redis.lrange(`${prefix}:state:runs`, 0, -1)).map((s) => JSON.parse(s) as { jobId: string; worker: string; schedule: string });
